@@ -1,0 +1,1 @@
+"""Build, release and lint tools of the course repository (not shipped to students)."""

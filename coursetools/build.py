@@ -1,0 +1,167 @@
+"""Build the whole course site: ``python -m coursetools.build`` (``make book`` runs it).
+
+1. Check every chapter and lecture source for syntax errors (names the file and cell).
+2. Generate the student labs with nbgrader (coursetools.release).
+3. Build the Hungarian and the English book with Jupyter Book 1, failing on any
+   warning or failing cell (``-W -n --keep-going``).
+4. Execute and export the lecture decks to reveal.js slides.
+5. Assemble _build/site: hu/, en/, labs/ (student notebooks), _vendor/, index.html.
+
+Notebook execution is cached (Jupyter Book's cache, and a fingerprint per deck and
+lab), so a rebuild with nothing changed only re-checks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import lectures, release
+from .config import BUILD, LANGS, ROOT, SITE, lab_site_path, load_config, tool_env
+from .sources import SourceError, check_syntax
+from .vendor import BOOK_STATIC, MATHJAX_SCRIPT, vendor
+
+BOOK = ROOT / "book"
+
+
+class BuildError(Exception):
+    pass
+
+
+def book_config(lang: str) -> dict[str, Any]:
+    """The Jupyter Book config of one language: _config.yml plus its course.languages entry."""
+    config = copy.deepcopy(load_config())
+    course = config.pop("course")
+    overrides = course["languages"][lang]
+    config["title"] = overrides["title"]
+    config["author"] = overrides["author"]
+    sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
+    sphinx["language"] = lang
+    sphinx["html_static_path"] = [str(BOOK_STATIC)]
+    sphinx["mathjax_path"] = MATHJAX_SCRIPT
+    return config
+
+
+def check_sources() -> None:
+    for path in sorted(BOOK.glob("*/*.md")) + sorted((ROOT / "lectures").glob("*/*.md")):
+        check_syntax(path)
+
+
+def build_book(lang: str) -> Path:
+    """Run Jupyter Book for one language; return its HTML folder."""
+    out = BUILD / "book" / lang
+    out.mkdir(parents=True, exist_ok=True)
+    config_path = out / "_config.yml"
+    text = yaml.safe_dump(book_config(lang), allow_unicode=True, sort_keys=False)
+    if not config_path.exists() or config_path.read_text(encoding="utf-8") != text:
+        config_path.write_text(text, encoding="utf-8")
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    command = [
+        str(jupyter_book), "build", str(BOOK / lang),
+        "--config", str(config_path), "--toc", str(BOOK / lang / "_toc.yml"),
+        "--path-output", str(out), "--builder", "html", "-W", "-n", "--keep-going",
+    ]
+    result = subprocess.run(command, cwd=ROOT, env=tool_env(), capture_output=True, text=True)
+    log = out / "build.log"
+    log.write_text(result.stdout + result.stderr, encoding="utf-8")
+    if result.returncode != 0:
+        reports = out / "_build" / "html" / "reports"
+        raise BuildError(
+            f"the {lang} book failed to build (warnings count as errors).\n"
+            f"{_tail(result.stdout + result.stderr)}\n"
+            f"Full log: {log}" + (f"\nCell execution reports: {reports}" if reports.exists() else "")
+        )
+    return out / "_build" / "html"
+
+
+def _tail(text: str, lines: int = 60) -> str:
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def build_lectures(lang: str) -> list[Path]:
+    out = []
+    for deck in lectures.decks(lang):
+        target = SITE / lang / "slides" / f"{deck.stem}.html"
+        try:
+            lectures.build_deck(deck, target, vendor_url="../../_vendor", lang=lang)
+        except Exception as err:
+            raise BuildError(f"{deck}: the lecture deck failed to build: {err}") from err
+        out.append(target)
+    return out
+
+
+def copy_tree(source: Path, target: Path) -> None:
+    """Replace ``target`` with a copy of ``source``, keeping the slides built there."""
+    slides = target / "slides"
+    keep = BUILD / "slides-keep"
+    if slides.exists():
+        shutil.rmtree(keep, ignore_errors=True)
+        slides.rename(keep)
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(source, target)
+    if keep.exists():
+        keep.rename(slides)
+
+
+INDEX = """<!DOCTYPE html>
+<html lang="hu"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{hu} / {en}</title>
+<style>body{{font-family:sans-serif;max-width:36em;margin:4em auto;line-height:1.6}}
+a{{display:block;font-size:1.3em;margin:.5em 0}}</style></head>
+<body><h1>{hu} <span lang="en">/ {en}</span></h1>
+<a href="hu/index.html" hreflang="hu">Magyar változat</a>
+<a href="en/index.html" hreflang="en" lang="en">English edition</a>
+</body></html>
+"""
+
+
+def assemble(html: dict[str, Path], labs: list[Path]) -> Path:
+    for lang, folder in html.items():
+        copy_tree(folder, SITE / lang)
+    vendor(SITE / "_vendor")
+    for notebook in labs:
+        lab, lang = notebook.stem.rsplit("_", 1)
+        target = SITE / lab_site_path(lab, lang)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(notebook, target)
+    titles = {lang: load_config()["course"]["languages"][lang]["title"] for lang in LANGS}
+    (SITE / "index.html").write_text(INDEX.format(**titles), encoding="utf-8")
+    (SITE / ".nojekyll").write_text("")  # GitHub Pages: serve _static/ and _vendor/ as they are
+    return SITE / "index.html"
+
+
+def build(langs: tuple[str, ...] = LANGS) -> Path:
+    check_sources()
+    labs = release.release()
+    vendor(BOOK_STATIC, ("mathjax",))
+    html = {lang: build_book(lang) for lang in langs}
+    for lang in langs:
+        build_lectures(lang)
+    return assemble(html, labs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Build both books, the slides and the labs.")
+    parser.add_argument("--lang", choices=LANGS, action="append", help="default: both")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    try:
+        index = build(tuple(args.lang or LANGS))
+    except (SourceError, release.ReleaseError, BuildError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(f"Built in {time.perf_counter() - started:.0f} s. Open the course site at:\n{index}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

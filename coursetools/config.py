@@ -1,0 +1,86 @@
+"""The course settings in _config.yml, and the paths and URLs derived from them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD = ROOT / "_build"
+SITE = BUILD / "site"
+LANGS = ("hu", "en")
+OTHER = {"hu": "en", "en": "hu"}
+COLAB = "https://colab.research.google.com/github"
+
+
+@lru_cache(maxsize=1)
+def load_config() -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Repository:
+    """The GitHub repository named by ``repository.url`` in _config.yml.
+
+    >>> r = Repository("https://github.com/owner/course", "main", "gh-pages")
+    >>> r.colab_url("labs/lab01_hu/lab01_hu.ipynb")
+    'https://colab.research.google.com/github/owner/course/blob/gh-pages/labs/lab01_hu/lab01_hu.ipynb'
+    >>> r.pip_source
+    'git+https://github.com/owner/course@main'
+    """
+
+    url: str
+    branch: str
+    pages_branch: str
+
+    @property
+    def slug(self) -> str:
+        match = re.fullmatch(r"https://github\.com/([^/]+/[^/]+?)(?:\.git)?/?", self.url)
+        if not match:
+            raise ValueError(
+                f"_config.yml: repository.url must look like https://github.com/OWNER/REPO, "
+                f"not {self.url!r}"
+            )
+        return match.group(1)
+
+    def colab_url(self, site_path: str) -> str:
+        """Colab's URL of a notebook published at ``site_path`` of the site."""
+        return f"{COLAB}/{self.slug}/blob/{self.pages_branch}/{site_path}"
+
+    @property
+    def pip_source(self) -> str:
+        """What ``pip install`` takes to install the course package from GitHub."""
+        return f"git+https://github.com/{self.slug}@{self.branch}"
+
+
+def repository() -> Repository:
+    config = load_config()
+    repo = config["repository"]
+    return Repository(repo["url"], repo.get("branch", "main"), config["course"]["pages_branch"])
+
+
+def lab_site_path(lab: str, lang: str) -> str:
+    """Where the student version of a lab is published, relative to the site root."""
+    return f"labs/{lab}_{lang}/{lab}_{lang}.ipynb"
+
+
+def tool_env() -> dict[str, str]:
+    """Environment for the tools this package runs: this Python's scripts first on PATH
+    (nbgrader calls ``alembic`` by name), the repository importable (the book's Sphinx
+    extension lives in coursetools), and frameworks kept quiet in every kernel."""
+    import os
+    import sys
+
+    bin_dir = str(Path(sys.executable).parent)
+    return {
+        **os.environ,
+        "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "TF_ENABLE_ONEDNN_OPTS": "0",
+    }

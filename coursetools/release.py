@@ -1,0 +1,131 @@
+"""Generate the student versions of every lab: ``python -m coursetools.release``.
+
+For each labs/<assignment>/<assignment>.ipynb it
+1. checks the nbgrader metadata (a missing or duplicated grade id fails with the file,
+   the cell and what to do), then
+2. runs the real ``nbgrader generate_assignment``, which strips the solutions and the
+   hidden tests, and
+3. fills in the course links (@COURSE_PIP_SOURCE@, @COLAB_URL@) from _config.yml.
+The student notebooks land in _build/release/<assignment>/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from .config import BUILD, ROOT, lab_site_path, repository, tool_env
+
+LABS = ROOT / "labs"
+RELEASE = BUILD / "release"
+PIP_TOKEN = "@COURSE_PIP_SOURCE@"
+COLAB_TOKEN = "@COLAB_URL@"
+
+
+class ReleaseError(Exception):
+    """A lab source that nbgrader would mis-grade; the message says where and what to do."""
+
+
+def assignments(labs: Path = LABS) -> list[str]:
+    """The lab assignments: folders of labs/ that hold a notebook of the same name."""
+    return sorted(p.parent.name for p in labs.glob("*/*.ipynb") if p.stem == p.parent.name)
+
+
+def source_notebook(assignment: str, labs: Path = LABS) -> Path:
+    return labs / assignment / f"{assignment}.ipynb"
+
+
+def check_grade_ids(path: Path) -> None:
+    """Every nbgrader cell needs a grade id of its own, and graded cells need points."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as err:
+        raise ReleaseError(f"{path}: not a readable notebook: {err}") from None
+    seen: dict[str, int] = {}
+    for index, cell in enumerate(nb.get("cells", []), start=1):
+        meta = cell.get("metadata", {}).get("nbgrader")
+        if not meta:
+            continue
+        grade_id = meta.get("grade_id")
+        if not grade_id:
+            raise ReleaseError(
+                f"{path}: cell {index} is an nbgrader cell without a grade_id; give it a "
+                "unique one in its metadata (nbgrader.grade_id, or the Create Assignment "
+                "toolbar)"
+            )
+        if grade_id in seen:
+            raise ReleaseError(
+                f"{path}: cell {index} repeats the grade_id {grade_id!r} of cell "
+                f"{seen[grade_id]}; every nbgrader cell needs a unique grade_id"
+            )
+        seen[grade_id] = index
+        if meta.get("grade") and not meta.get("points"):
+            raise ReleaseError(f"{path}: cell {index} ({grade_id}) is graded but has no points")
+    if not seen:
+        raise ReleaseError(f"{path}: no nbgrader cells; is this a lab source?")
+
+
+def fill_links(notebook: Path, assignment: str) -> None:
+    """Replace the link tokens of a released notebook with the course's URLs."""
+    repo = repository()
+    lab, lang = assignment.rsplit("_", 1)
+    text = notebook.read_text(encoding="utf-8")
+    text = text.replace(PIP_TOKEN, repo.pip_source)
+    text = text.replace(COLAB_TOKEN, repo.colab_url(lab_site_path(lab, lang)))
+    notebook.write_text(text, encoding="utf-8")
+
+
+def release(names: list[str] | None = None, labs: Path = LABS, out: Path = RELEASE) -> list[Path]:
+    """Check and generate the given assignments (default: all); return the notebooks."""
+    names = names or assignments(labs)
+    if not names:
+        raise ReleaseError(f"{labs}: no lab sources (expected labs/<name>/<name>.ipynb)")
+    for name in names:
+        path = source_notebook(name, labs)
+        if not path.is_file():
+            raise ReleaseError(f"{path}: no such lab source (expected labs/<name>/<name>.ipynb)")
+        check_grade_ids(path)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in names:
+        command = [
+            sys.executable, "-m", "nbgrader", "generate_assignment", name, "--force",
+            "--log-level=WARN",
+            f"--CourseDirectory.root={ROOT}",
+            f"--CourseDirectory.source_directory={labs.resolve()}",
+            f"--CourseDirectory.release_directory={out}",
+            f"--CourseDirectory.db_url=sqlite:///{BUILD / 'release-gradebook.db'}",
+        ]
+        result = subprocess.run(command, cwd=ROOT, env=tool_env(), capture_output=True, text=True)
+        if result.returncode != 0:
+            raise ReleaseError(
+                f"{source_notebook(name, labs)}: nbgrader generate_assignment failed:\n"
+                f"{result.stdout}{result.stderr}"
+            )
+        notebook = out / name / f"{name}.ipynb"
+        fill_links(notebook, name)
+        written.append(notebook)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("assignments", nargs="*", help="default: every lab in labs/")
+    parser.add_argument("--labs", type=Path, default=LABS, help="folder of the lab sources")
+    parser.add_argument("--out", type=Path, default=RELEASE, help="where the student versions go")
+    args = parser.parse_args(argv)
+    BUILD.mkdir(exist_ok=True)
+    try:
+        for notebook in release(args.assignments, args.labs, args.out):
+            print(f"student version: {notebook}")
+    except ReleaseError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

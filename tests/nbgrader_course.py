@@ -1,0 +1,45 @@
+"""A real nbgrader course in a temporary folder, driven through nbgrader's own CLI."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from nbgrader.api import Gradebook
+
+from coursetools.config import ROOT
+
+from .conftest import run
+
+
+class Course:
+    def __init__(self, root: Path, assignment: str) -> None:
+        self.root, self.assignment = root, assignment
+        # The course's own nbgrader configuration, as an instructor would use it.
+        shutil.copy(ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
+        shutil.copytree(ROOT / "labs" / assignment, root / "labs" / assignment)
+        self.nbgrader("generate_assignment", assignment, "--force")
+
+    @property
+    def db(self) -> str:
+        return f"sqlite:///{self.root / 'gradebook.db'}"
+
+    def nbgrader(self, *args: str, check: bool = True):  # type: ignore[no-untyped-def]
+        return run([sys.executable, "-m", "nbgrader", *args], cwd=self.root, check=check)
+
+    @property
+    def release_notebook(self) -> Path:
+        return self.root / "release" / self.assignment / f"{self.assignment}.ipynb"
+
+    def submit(self, student: str, notebook: Path) -> None:
+        target = self.root / "submitted" / student / self.assignment
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy(notebook, target / f"{self.assignment}.ipynb")
+
+    def autograde(self, student: str) -> tuple[float, float]:
+        """Autograde one student's submission; return (score, max_score)."""
+        self.nbgrader("autograde", self.assignment, "--student", student, "--force")
+        with Gradebook(self.db, "dl-course") as gb:
+            submission = gb.find_submission(self.assignment, student)
+            return submission.score, submission.max_score

@@ -1,0 +1,101 @@
+"""The labs through real nbgrader: the source earns every point, the student version
+none, and nothing students receive contains a solution or a hidden test."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from coursetools.config import ROOT
+from coursetools.release import assignments, check_grade_ids
+
+from .conftest import run
+from .nbgrader_course import Course
+
+ASSIGNMENTS = assignments()
+
+
+def solution_lines(notebook: Path) -> list[str]:
+    """The non-trivial lines between BEGIN/END SOLUTION and BEGIN/END HIDDEN TESTS."""
+    lines, inside = [], False
+    for cell in json.loads(notebook.read_text())["cells"]:
+        for line in "".join(cell["source"]).splitlines():
+            marker = line.strip()
+            if marker in ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS"):
+                inside = True
+            elif marker in ("### END SOLUTION", "### END HIDDEN TESTS"):
+                inside = False
+            elif inside and len(marker) > 12 and not marker.startswith("#"):
+                lines.append(marker)
+    return lines
+
+
+def test_every_lab_has_both_languages() -> None:
+    labs = {name.rsplit("_", 1)[0] for name in ASSIGNMENTS}
+    assert labs, "no labs found"
+    for lab in labs:
+        assert {f"{lab}_hu", f"{lab}_en"} <= set(ASSIGNMENTS)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_source_full_points_and_release_zero(assignment: str, tmp_path: Path) -> None:
+    course = Course(tmp_path, assignment)
+    course.submit("solution", tmp_path / "labs" / assignment / f"{assignment}.ipynb")
+    score, max_score = course.autograde("solution")
+    assert max_score > 0 and score == max_score
+    course.submit("blank", course.release_notebook)
+    score, _ = course.autograde("blank")
+    assert score == 0
+    feedback = course.nbgrader("generate_feedback", assignment, "--student", "blank")
+    assert feedback.returncode == 0
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_contains_no_solution(assignment: str, released: Path) -> None:
+    source = ROOT / "labs" / assignment / f"{assignment}.ipynb"
+    student = (released / assignment / f"{assignment}.ipynb").read_text()
+    secret = solution_lines(source)
+    assert len(secret) > 10
+    leaked = [line for line in secret if line in student]
+    assert not leaked
+    assert "BEGIN SOLUTION" not in student and "HIDDEN TESTS" not in student
+    assert "@COLAB_URL@" not in student and "@COURSE_PIP_SOURCE@" not in student
+
+
+def _broken_copy(tmp_path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
+    labs = tmp_path / "labs"
+    shutil.copytree(ROOT / "labs" / "lab01_en", labs / "lab01_en")
+    path = labs / "lab01_en" / "lab01_en.ipynb"
+    nb = json.loads(path.read_text())
+    edit([c for c in nb["cells"] if "nbgrader" in c["metadata"]])
+    path.write_text(json.dumps(nb))
+    return labs
+
+
+@pytest.mark.parametrize("problem,message", [
+    ("missing", "without a grade_id"),
+    ("duplicate", "repeats the grade_id 'activations'"),
+])
+def test_release_rejects_bad_grade_ids(problem: str, message: str, tmp_path: Path) -> None:
+    def edit(cells):  # type: ignore[no-untyped-def]
+        if problem == "missing":
+            del cells[1]["metadata"]["nbgrader"]["grade_id"]
+        else:
+            cells[2]["metadata"]["nbgrader"]["grade_id"] = "activations"
+
+    labs = _broken_copy(tmp_path, edit)
+    result = run([sys.executable, "-m", "coursetools.release", "--labs", str(labs),
+                  "--out", str(tmp_path / "out")], check=False)
+    assert result.returncode == 1
+    assert message in result.stderr and "lab01_en.ipynb: cell" in result.stderr
+    assert not (tmp_path / "out" / "lab01_en").exists()
+
+
+def test_grade_ids_of_the_real_labs_are_valid() -> None:
+    for assignment in ASSIGNMENTS:
+        check_grade_ids(ROOT / "labs" / assignment / f"{assignment}.ipynb")
