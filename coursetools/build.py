@@ -1,6 +1,7 @@
 """Build the whole course site: ``python -m coursetools.build`` (``make book`` runs it).
 
-1. Check every chapter and lecture source for syntax errors (names the file and cell).
+1. Check every chapter and lecture source for syntax errors (names the file and cell),
+   and every quiz bank against its schema (names the file and line).
 2. Generate the student labs with nbgrader (coursetools.release).
 3. Build the Hungarian and the English book with Jupyter Book 1, failing on any
    warning or failing cell (``-W -n --keep-going``).
@@ -23,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from dlcourse.quiz import BankError, load_bank
 
 from . import lectures, release
 from .config import BUILD, LANGS, ROOT, SITE, lab_site_path, load_config, tool_env
@@ -51,8 +54,11 @@ def book_config(lang: str) -> dict[str, Any]:
 
 
 def check_sources() -> None:
+    """Fail fast, naming the file: syntax errors in code cells, malformed quiz banks."""
     for path in sorted(BOOK.glob("*/*.md")) + sorted((ROOT / "lectures").glob("*/*.md")):
         check_syntax(path)
+    for bank in sorted((ROOT / "quizzes").glob("*.yml")):
+        load_bank(bank)
 
 
 def build_book(lang: str) -> Path:
@@ -156,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         index = build(tuple(args.lang or LANGS))
-    except (SourceError, release.ReleaseError, BuildError) as err:
+    except (SourceError, BankError, release.ReleaseError, BuildError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     print(f"Built in {time.perf_counter() - started:.0f} s. Open the course site at:\n{index}")

@@ -17,8 +17,8 @@ _BASE = str.maketrans("áéíóöőúüű", "aeiooouuu")
 def sort_key(term: str) -> tuple[str, str]:
     """Sort key that keeps Hungarian words in dictionary order.
 
-    >>> sorted(["zaj", "ábra", "alap", "öt"], key=sort_key)
-    ['alap', 'ábra', 'öt', 'zaj']
+    >>> sorted(["zaj", "öt", "alap", "ok", "ábra"], key=sort_key)
+    ['ábra', 'alap', 'ok', 'öt', 'zaj']
     """
     lower = term.lower()
     return lower.translate(_BASE), lower

@@ -1,0 +1,178 @@
+"""The real build of both books, the slides and the student labs (`make book`)."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pydata_sphinx_theme
+import pytest
+import sphinx_book_theme
+from babel.messages.pofile import read_po
+from bs4 import BeautifulSoup
+
+from coursetools.config import ROOT, lab_site_path, repository, tool_env
+from coursetools.release import assignments
+
+from .conftest import copy_repo, run
+from .test_lab_grading import solution_lines
+
+pytestmark = pytest.mark.slow
+PYDATA, BOOK_THEME = (Path(m.__file__).parent for m in (pydata_sphinx_theme, sphinx_book_theme))
+
+
+def pages(site: Path, lang: str) -> list[Path]:
+    return sorted((site / lang).rglob("*.html"))
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_build_logs_have_no_warnings(site: Path) -> None:
+    for lang in ("hu", "en"):
+        log = (ROOT / "_build" / "book" / lang / "build.log").read_text()
+        assert "build succeeded" in log
+        assert not re.search(r"WARNING|ERROR|Traceback", log.replace("WARNING | Kernel is running over TCP", "")), lang
+
+
+def test_every_page_has_a_twin_and_a_working_switch(site: Path) -> None:
+    for lang, other in (("hu", "en"), ("en", "hu")):
+        html_pages = [p for p in pages(site, lang) if "slides" not in p.parts]
+        assert len(html_pages) >= 6
+        for page in html_pages:
+            twin = site / other / page.relative_to(site / lang)
+            assert twin.exists(), f"{page} has no twin"
+            doc = soup(page)
+            assert doc.html["lang"] == lang
+            if page.name in ("genindex.html", "search.html"):
+                continue
+            links = doc.select("a.course-lang-switch")
+            assert len(links) == 1, page
+            target = urlparse(urljoin(page.as_uri(), links[0]["href"])).path
+            assert Path(target) == twin, page
+
+
+def english_interface_strings() -> set[str]:
+    """Every English interface string of the two themes (their message catalogs)."""
+    strings = set()
+    for catalog in PYDATA.rglob("locale/*.pot"):
+        strings |= {m.id for m in read_po(catalog.open("rb")) if isinstance(m.id, str) and m.id}
+    for catalog in BOOK_THEME.rglob("locales/de/LC_MESSAGES/booktheme.po"):
+        strings |= {m.id for m in read_po(catalog.open("rb")) if isinstance(m.id, str) and m.id}
+    strings |= {"Search the docs ...", "Search...", "Contents", "Skip to main content", "By"}
+    return {s for s in strings if "%" not in s and s not in {"Sphinx Book Theme", "logo"}}
+
+
+def interface_texts(doc: BeautifulSoup) -> set[str]:
+    """Texts of the page's interface (not its article), plus every label attribute."""
+    texts = set()
+    for attr in ("title", "aria-label", "placeholder", "alt", "data-bs-title"):
+        texts |= {el[attr].strip() for el in doc.find_all(attrs={attr: True})}
+    article = doc.select_one("article.bd-article")
+    if article:
+        article.decompose()
+    for script in doc.find_all(["script", "style"]):
+        script.decompose()
+    texts |= {t.strip().rstrip(".:") for t in doc.find_all(string=True) if t.strip()}
+    return texts
+
+
+def test_hungarian_book_has_a_hungarian_interface(site: Path) -> None:
+    english = english_interface_strings()
+    assert {"Search", "Back to top", "Download source file", "previous page"} <= english
+    for page in pages(site, "hu"):
+        if "slides" in page.parts:
+            continue
+        left = interface_texts(soup(page)) & english
+        assert not left, f"{page}: English interface strings {sorted(left)}"
+    # The English book keeps its English interface (so the check above can fail).
+    assert interface_texts(soup(site / "en" / "intro.html")) & english
+
+
+def test_nothing_students_get_contains_a_solution(site: Path) -> None:
+    secrets = {line for a in assignments() for line in solution_lines(ROOT / "labs" / a / f"{a}.ipynb")}
+    assert len(secrets) > 20
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".ipynb", ".md", ".txt", ".js", ".json", ".py"):
+            text = path.read_text(encoding="utf-8", errors="ignore")
+            leaked = [s for s in secrets if s in text]
+            assert not leaked, f"{path} contains lab solutions or hidden tests: {leaked[:3]}"
+
+
+def test_pages_load_nothing_from_other_sites(site: Path) -> None:
+    for page in site.rglob("*.html"):
+        doc = soup(page)
+        for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src")):
+            for el in doc.find_all(tag, attrs={attr: True}):
+                if tag == "link" and "stylesheet" not in el.get("rel", []) and el.get("rel") != ["preload"]:
+                    continue
+                url = el[attr]
+                assert not re.match(r"(https?:)?//", url), f"{page}: {tag} loads {url}"
+                local = urlparse(urljoin(page.as_uri(), url)).path
+                assert Path(local).exists(), f"{page}: {tag} {url} does not exist"
+
+
+def test_chapter_pages_were_executed(site: Path) -> None:
+    for lang in ("hu", "en"):
+        for name in ("01_landscape", "01_perceptron"):
+            doc = soup(site / lang / f"{name}.html")
+            assert doc.select(".cell_output img"), f"{lang}/{name} shows no plot"
+            assert not doc.select(".output.traceback, .output.error"), f"{lang}/{name} has an error"
+
+
+def test_lab_pages_link_the_student_notebook(site: Path) -> None:
+    for lang in ("hu", "en"):
+        page = site / lang / "lab01_perceptron.html"
+        doc = soup(page)
+        badge = doc.select_one("a.colab-badge")["href"]
+        assert badge == repository().colab_url(lab_site_path("lab01", lang))
+        download = doc.select_one("a.lab-download")["href"]
+        target = Path(urlparse(urljoin(page.as_uri(), download)).path)
+        assert target == site / lab_site_path("lab01", lang) and target.exists()
+        assert "BEGIN SOLUTION" not in target.read_text()
+
+
+def test_slides_are_built_for_both_languages(site: Path) -> None:
+    for lang in ("hu", "en"):
+        deck = site / lang / "slides" / "01_perceptron.html"
+        doc = soup(deck)
+        assert doc.html["lang"] == lang
+        assert len(doc.select("section")) >= 10
+        assert doc.select("img"), "the deck shows no plot"
+        chapter = soup(site / lang / "01_perceptron.html")
+        assert chapter.select_one('a[href="slides/01_perceptron.html"]'), "the chapter does not link its slides"
+
+
+def _build_copy(tmp_path: Path, edit) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    repo = copy_repo(tmp_path / "repo")
+    edit(repo)
+    result = run([sys.executable, "-m", "coursetools.build"], cwd=repo, check=False,
+                 env={**tool_env(), "PYTHONPATH": str(repo)})
+    return result.returncode, result.stdout + result.stderr
+
+
+def test_syntax_error_fails_the_build_naming_file_and_cell(tmp_path: Path) -> None:
+    def edit(repo: Path) -> None:
+        page = repo / "book" / "en" / "01_perceptron.md"
+        text = page.read_text()
+        marker = "```{code-cell} ipython3\n"
+        first = text.index(marker)
+        second = text.index(marker, first + 1)
+        page.write_text(text[:second + len(marker)] + "def broken(:\n" + text[second + len(marker):])
+
+    code, output = _build_copy(tmp_path, edit)
+    assert code == 1
+    assert re.search(r"book/en/01_perceptron\.md: cell \d+ \(starting at line \d+\): SyntaxError", output), output
+
+
+def test_malformed_bank_fails_the_build_naming_file_and_line(tmp_path: Path) -> None:
+    def edit(repo: Path) -> None:
+        bank = repo / "quizzes" / "ch01.yml"
+        bank.write_text(bank.read_text().replace("type: multiple", "type: multiplechoice"))
+
+    code, output = _build_copy(tmp_path, edit)
+    assert code == 1
+    assert re.search(r"quizzes/ch01\.yml:\d+: 'multiplechoice' is not one of", output), output
