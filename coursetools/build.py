@@ -48,6 +48,7 @@ def book_config(lang: str) -> dict[str, Any]:
     config["author"] = overrides["author"]
     sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
     sphinx["language"] = lang
+    sphinx.update(overrides.get("sphinx_config", {}))
     sphinx["html_static_path"] = [str(BOOK_STATIC)]
     sphinx["mathjax_path"] = MATHJAX_SCRIPT
     return config

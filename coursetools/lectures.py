@@ -8,6 +8,7 @@ A deck is rebuilt only when its source, the template or the helper package chang
 from __future__ import annotations
 
 import hashlib
+import subprocess
 from pathlib import Path
 
 from nbclient import NotebookClient
@@ -45,7 +46,8 @@ def build_deck(source: Path, target: Path, vendor_url: str, lang: str) -> bool:
         nb, timeout=300, kernel_name="python3", allow_errors=False,
         resources={"metadata": {"path": str(source.parent)}},
     )
-    client.execute(env=tool_env())
+    # The kernel's stderr only carries ipykernel's start-up notice; errors come as outputs.
+    client.execute(env=tool_env(), stderr=subprocess.DEVNULL)
     exporter = SlidesExporter(
         template_name="course_reveal",
         extra_template_basedirs=[str(TEMPLATES)],

@@ -1,4 +1,4 @@
-"""Every number chapter 1 states is checked here.
+"""Every number chapter 1 (its pages and its lecture deck) states is checked here.
 
 Derived figures are recomputed, against the real frameworks where one computes them
 (torch's autograd for the sigmoid's slope, torch layers for the perceptrons and the XOR
@@ -23,7 +23,9 @@ from coursetools.numbers import numbers
 from coursetools.prose import prose_lines
 from dlcourse import landscape as L
 
-PAGES = ["intro", "01_landscape", "01_perceptron", "lab01_perceptron", "glossary"]
+PAGES = [f"book/{{lang}}/{name}.md" for name in
+         ("intro", "01_landscape", "01_perceptron", "lab01_perceptron", "glossary")]
+PAGES.append("lectures/{lang}/01_perceptron.md")
 # Digits that belong to a name, not a quantity: "GTX 1080 Ti", "Xeon E5-2640 v4", "DGX-1".
 NAMES = re.compile(r"\b\d{4} Ti\b|E5-\d{4} v\d|DGX-\d|V100|A100|Titan V|2-2-1|TPU v\d|\d+[- ]bit(?:es)?\b|FP\d+")
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
@@ -104,7 +106,8 @@ def derived_figures() -> list[float]:
     return [*s.values(), L.GESTURE_GPU_HOURS / L.HOURS_PER_YEAR,
             L.WAVENET_SAMPLE_RATE_HZ * L.WAVENET_MS_PER_SAMPLE / 1000,
             L.WAVENET_SLIDE_SECONDS_PER_AUDIO_SECOND / L.WAVENET_SAMPLE_RATE_HZ * 1000,
-            L.WAVENET_SAMPLE_RATE_HZ / 1000, 0.25, 0.5, 1.5, 365, 24, 10**8]
+            L.WAVENET_SAMPLE_RATE_HZ / 1000, L.RAPIDS_BENCHMARK["pandas"].seconds / 60,
+            L.TITAN_V_TENSOR_TFLOPS / L.TITAN_V_FP32_TFLOPS, 0.25, 0.5, 1.5, 365, 24, 10**8]
 
 
 def source_figures() -> list[float]:
@@ -146,15 +149,15 @@ def stated_numbers(path: Path, lang: str) -> list[float]:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_both_languages_state_the_same_numbers(page: str) -> None:
-    hu = Counter(stated_numbers(ROOT / "book" / "hu" / f"{page}.md", "hu"))
-    en = Counter(stated_numbers(ROOT / "book" / "en" / f"{page}.md", "en"))
+    hu = Counter(stated_numbers(ROOT / page.format(lang="hu"), "hu"))
+    en = Counter(stated_numbers(ROOT / page.format(lang="en"), "en"))
     assert hu == en, f"only in hu: {hu - en}, only in en: {en - hu}"
 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_stated_number_is_backed(page: str) -> None:
     known = source_figures() + derived_figures()
-    stated = stated_numbers(ROOT / "book" / "en" / f"{page}.md", "en")
+    stated = stated_numbers(ROOT / page.format(lang="en"), "en")
     unbacked = [n for n in stated if not backed(n, known)]
     assert not unbacked, f"numbers with no source or test: {unbacked}"
 

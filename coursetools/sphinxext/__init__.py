@@ -6,14 +6,35 @@ Enabled in _config.yml (``sphinx.extra_extensions``); each part is one small mod
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.config import Config
 
 from . import glossary, hu_locale, lab, langswitch, offline, quiz
+
+ASSETS = [quiz.ASSET_DIR, offline.STATIC, hu_locale.LOCALE, langswitch.TEMPLATES]
+
+
+def assets_fingerprint(folders: list[Path] = ASSETS) -> str:
+    """A hash of the extension's scripts, styles, templates and catalogs."""
+    digest = hashlib.sha256()
+    for path in sorted(p for folder in folders for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def set_fingerprint(app: Sphinx, config: Config) -> None:
+    config.course_assets = assets_fingerprint()
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     for part in (quiz, lab, glossary, langswitch, hu_locale, offline):
         part.setup(app)
+    # Sphinx rebuilds every page when a config value changes; without this, an edited
+    # quiz.js or catalog would not reach a book whose pages did not change.
+    app.add_config_value("course_assets", "", "html")
+    app.connect("config-inited", set_fingerprint)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -2,13 +2,18 @@
 
 Neither theme ships Hungarian. Our catalogs (locale/hu/LC_MESSAGES/*.po) are compiled
 into the build folder and registered for the theme's catalogs; Sphinx keeps its own
-Hungarian catalog first and falls back to ours for the strings it lacks.
+Hungarian catalog first and falls back to ours for the strings it lacks. The search
+page's JavaScript reads Sphinx's precompiled translations.js instead, so a copy of it
+with the gaps filled from our catalog goes where Sphinx looks first (``locale_dirs``).
+The copy button's tooltips are set by its JavaScript: static/course-hu.js translates them.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import sphinx
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from sphinx.application import Sphinx
@@ -29,12 +34,30 @@ def compile_catalogs(target: Path) -> Path:
     return target
 
 
+def write_translations_js(target: Path) -> None:
+    """Sphinx's Hungarian translations.js, with its empty messages filled from ours."""
+    original = Path(sphinx.__file__).parent / "locale" / "hu" / "LC_MESSAGES" / "sphinx.js"
+    text = original.read_text(encoding="utf-8")
+    data = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    with (LOCALE / "hu" / "LC_MESSAGES" / "sphinx.po").open("rb") as po_file:
+        ours = {m.id: m.string for m in read_po(po_file) if m.id and m.string}
+    for key, value in data["messages"].items():
+        if not value and key in ours:
+            data["messages"][key] = ours[key]
+    js = target / "hu" / "LC_MESSAGES" / "sphinx.js"
+    js.write_text(f"Documentation.addTranslations({json.dumps(data, ensure_ascii=False)});\n",
+                  encoding="utf-8")
+
+
 def register(app: Sphinx) -> None:
     if app.config.language != "hu":
         return
     compiled = compile_catalogs(Path(app.doctreedir).parent / "course-locale")
     for catalog in CATALOGS:
         app.add_message_catalog(catalog, str(compiled))
+    write_translations_js(compiled)
+    app.config.locale_dirs.append(str(compiled))
+    app.add_js_file("course-hu.js")
 
 
 def setup(app: Sphinx) -> None:

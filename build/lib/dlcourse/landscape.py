@@ -49,16 +49,37 @@ DL_SERVERS = (
     Server("DGX-2 (V100)", 112, 224, 2000, 399_000),
 )
 
-# The consumer GPU of the era: Titan V.
+# Consumer GPUs of the era, and the Titan V's figures.
+CONSUMER_GPUS = ("TITAN X", "GTX 1080 Ti", "TITAN Xp", "Titan V", "RTX 2080 Ti")
 TITAN_V_FP32_TFLOPS = 12
 TITAN_V_TENSOR_TFLOPS = 110
 TITAN_V_MEMORY_GB = 12
+# A deep-learning workstation of 2018: 1-8 GPUs, at least 64 GB of RAM, 2-4 TB of disk.
+WORKSTATION_GPUS = (1, 8)
+WORKSTATION_MIN_RAM_GB = 64
+WORKSTATION_DISK_TB = (2, 4)
+# A home GPU (1080 Ti to 2080 Ti class), in thousands of forints.
+HOME_GPU_PRICE_THOUSAND_HUF = (300, 400)
 
-# Smartphone gesture recognition: the GPU time it took to train the models.
-GESTURE_GPU_HOURS = 26_000
+# Smartphone gesture recognition.
+GESTURE_WINDOW_SECONDS = (1, 2)
+GESTURE_INPUT_SHAPE = (200, 7)  # time steps x sensor values
+GESTURE_ACCURACY_PERCENT = 99  # "more than"
+GESTURE_MODEL_PARAMETERS = (632_834, 286_498)
+GESTURE_RECORDINGS = (  # (hours of paid recordings, people, date)
+    (60, 12, "2017-01"),
+    (420, 50, "2017-06"),
+    (1000, 100, "2017-12"),
+)
+GESTURE_GPU_HOURS = 26_000  # on 12-TFLOPS GPUs
 HOURS_PER_YEAR = 365 * 24
 
-# WaveNet-style speech synthesis, as quoted on the source slides.
+# WaveNet-style speech synthesis (the course team's version), as quoted on the slides.
+WAVENET_CONTEXT_SAMPLES = 8000  # half a second at 16 kHz
+WAVENET_DILATED_LAYERS = 80
+WAVENET_PARAMETERS_MILLIONS = 1.2
+WAVENET_TRAINING_SPEECH_HOURS = 25
+WAVENET_TRAINING_WEEKS = 4  # on one 12-TFLOPS GPU
 WAVENET_SAMPLE_RATE_HZ = 16_000
 WAVENET_MS_PER_SAMPLE = 7.5
 WAVENET_SLIDE_SECONDS_PER_AUDIO_SECOND = 12  # the slide's figure, inconsistent with the two above

@@ -178,7 +178,12 @@ def parse_bank(text: str, source: str) -> Bank:
     if node is None:
         raise BankError(f"{source}:1: the file is empty; a bank needs bank, title, questions")
     lines = _line_map(node)
-    errors = sorted(_validator().iter_errors(data), key=lambda e: _where(lines, tuple(e.path)))
+    # "Unevaluated properties" follows from another error (say, an unknown type), so the
+    # other error is the one to report.
+    errors = sorted(
+        _validator().iter_errors(data),
+        key=lambda e: (e.validator == "unevaluatedProperties", _where(lines, tuple(e.path))),
+    )
     if errors:
         err = errors[0]
         path = tuple(err.path)

@@ -35,7 +35,8 @@ class QuestionWidget(widgets.VBox):  # type: ignore[misc]
         q, lang = self.question, self.lang
         # Option labels are plain text: RadioButtons and Checkbox cannot render HTML.
         if q.type == "single":
-            return widgets.RadioButtons(options=list(enumerate(q.options(lang))), value=None,
+            choices = [(text, index) for index, text in enumerate(q.options(lang))]
+            return widgets.RadioButtons(options=choices, value=None,
                                         layout={"width": "max-content"})
         if q.type == "multiple":
             boxes = [widgets.Checkbox(False, description=text, indent=False) for text in q.options(lang)]
