@@ -34,6 +34,10 @@ COMMON_ACCENTED = (
 ).split()
 
 
+# Accent-less spellings that are Hungarian words themselves ("mely" = which).
+REAL_WORDS = {"mely"}
+
+
 @dataclass(frozen=True)
 class Finding:
     path: Path
@@ -88,7 +92,7 @@ class Linter:
         self.unaccented = [
             (word, _word_pattern(strip_accents(word)))
             for word in sorted(words)
-            if strip_accents(word) != word
+            if strip_accents(word) != word and strip_accents(word) not in REAL_WORDS
         ]
 
     def check_line(self, line: Line) -> list[Finding]:
@@ -143,7 +147,8 @@ def quiz_lines(path: Path) -> list[Line]:
             for item in n.value:
                 walk(item)
 
-    walk(node)
+    if node is not None:
+        walk(node)
     return lines
 
 

@@ -151,10 +151,12 @@ def test_slides_are_built_for_both_languages(site: Path) -> None:
         assert chapter.select_one('a[href="slides/01_perceptron.html"]'), "the chapter does not link its slides"
 
 
-def _build_copy(tmp_path: Path, edit) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+def _build_copy(tmp_path: Path, edit, *args: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    """Run the real build command on an edited copy of the repository."""
     repo = copy_repo(tmp_path / "repo")
+    (repo / "node_modules").symlink_to(ROOT / "node_modules")
     edit(repo)
-    result = run([sys.executable, "-m", "coursetools.build"], cwd=repo, check=False,
+    result = run([sys.executable, "-m", "coursetools.build", *args], cwd=repo, check=False,
                  env={**tool_env(), "PYTHONPATH": str(repo)})
     return result.returncode, result.stdout + result.stderr
 
@@ -181,3 +183,19 @@ def test_malformed_bank_fails_the_build_naming_file_and_line(tmp_path: Path) -> 
     code, output = _build_copy(tmp_path, edit)
     assert code == 1
     assert re.search(r"quizzes/ch01\.yml:\d+: 'multiplechoice' is not one of", output), output
+
+
+def test_failing_cell_fails_the_build_naming_the_page(tmp_path: Path) -> None:
+    def edit(repo: Path) -> None:
+        page = repo / "book" / "en" / "01_landscape.md"
+        marker = "```{code-cell} ipython3\n"
+        text = page.read_text()
+        cut = text.index(marker) + len(marker)
+        page.write_text(text[:cut] + "raise RuntimeError('a broken cell')\n" + text[cut:])
+
+    code, output = _build_copy(tmp_path, edit, "--lang", "en")
+    assert code == 1
+    assert "the en book failed to build" in output
+    assert "01_landscape" in output and "Executing notebook failed" in output, output
+    reports = list((tmp_path / "repo" / "_build" / "book" / "en").rglob("reports/*.err.log"))
+    assert reports and "a broken cell" in reports[0].read_text()

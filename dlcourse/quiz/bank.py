@@ -162,8 +162,8 @@ def _fail(source: str, line: int, path: tuple[Any, ...], message: str) -> BankEr
     return BankError(f"{source}:{line}: {message}{where}")
 
 
-def parse_bank(text: str, source: str) -> Bank:
-    """Parse and validate a bank given as YAML text; ``source`` names it in errors."""
+def _read_yaml(text: str, source: str) -> tuple[yaml.Node, Any]:
+    """The document's node tree (for line numbers) and its data."""
     try:
         loader = yaml.SafeLoader(text)
         try:
@@ -171,23 +171,17 @@ def parse_bank(text: str, source: str) -> Bank:
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
-        raise BankError(f"{source}:{line}: not valid YAML: {err.problem or err}") from None
+        raise BankError(f"{source}:{line}: not valid YAML: {error.problem or error}") from None
     if node is None:
         raise BankError(f"{source}:1: the file is empty; a bank needs bank, title, questions")
-    lines = _line_map(node)
-    # "Unevaluated properties" follows from another error (say, an unknown type), so the
-    # other error is the one to report.
-    errors = sorted(
-        _validator().iter_errors(data),
-        key=lambda e: (e.validator == "unevaluatedProperties", _where(lines, tuple(e.path))),
-    )
-    if errors:
-        err = errors[0]
-        path = tuple(err.path)
-        raise _fail(source, _where(lines, path), path, err.message)
+    return node, data
+
+
+def _check_questions(data: dict[str, Any], source: str, lines: dict[tuple[Any, ...], int]) -> None:
+    """What the schema cannot say: unique ids, the number of correct options."""
     seen: set[str] = set()
     for index, q in enumerate(data["questions"]):
         path = ("questions", index)
@@ -201,6 +195,22 @@ def parse_bank(text: str, source: str) -> Bank:
         if q["type"] == "multiple" and n_correct < 1:
             raise _fail(source, _where(lines, path), path,
                         "a multiple-choice question needs at least 1 correct option")
+
+
+def parse_bank(text: str, source: str) -> Bank:
+    """Parse and validate a bank given as YAML text; ``source`` names it in errors."""
+    node, data = _read_yaml(text, source)
+    lines = _line_map(node)
+    # "Unevaluated properties" follows from another error (say, an unknown type), so the
+    # other error is the one to report.
+    errors = sorted(
+        _validator().iter_errors(data),
+        key=lambda e: (e.validator == "unevaluatedProperties", _where(lines, tuple(e.path))),
+    )
+    if errors:
+        path = tuple(errors[0].path)
+        raise _fail(source, _where(lines, path), path, errors[0].message)
+    _check_questions(data, source, lines)
     return Bank(
         id=data["bank"],
         title=dict(data["title"]),

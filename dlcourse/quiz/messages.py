@@ -5,7 +5,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "correct": {"hu": "Helyes!", "en": "Correct!"},
     "wrong": {"hu": "Nem egészen, próbáld újra.", "en": "Not quite, try again."},
     "hint": {"hu": "Tipp:", "en": "Hint:"},
-    "no_answer": {"hu": "Előbb válassz vagy írj be egy választ.", "en": "Choose or type an answer first."},
+    "no_answer": {"hu": "Előbb add meg a válaszodat.", "en": "Choose or type an answer first."},
     "not_a_number": {"hu": "Ez nem szám. Tizedesvessző és -pont is jó.",
                      "en": "That is not a number. A decimal point or comma both work."},
     "number_placeholder": {"hu": "Írj be egy számot", "en": "Type a number"},
