@@ -6,6 +6,7 @@ import sys
 
 from .conftest import run
 
+
 def test_mypy_passes() -> None:
     result = run([sys.executable, "-m", "mypy", "dlcourse", "coursetools"], check=False)
     assert result.returncode == 0, result.stdout + result.stderr
