@@ -8,8 +8,8 @@
 4. Execute and export the lecture decks to reveal.js slides.
 5. Assemble _build/site: hu/, en/, labs/ (student notebooks), _vendor/, index.html.
 
-Notebook execution is cached (Jupyter Book's cache, and a fingerprint per deck and
-lab), so a rebuild with nothing changed only re-checks.
+Notebook execution is cached (Jupyter Book's cache, and a fingerprint per deck), so a
+rebuild with nothing changed only re-checks and regenerates the labs.
 """
 
 from __future__ import annotations
@@ -93,29 +93,17 @@ def _tail(text: str, lines: int = 60) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
-def build_lectures(lang: str) -> list[Path]:
-    out = []
+def build_lectures(lang: str) -> Path:
+    """Build the decks of one language into _build/slides/<lang>/; return that folder."""
+    out = BUILD / "slides" / lang
     for deck in lectures.decks(lang):
-        target = SITE / lang / "slides" / f"{deck.stem}.html"
+        target = out / f"{deck.stem}.html"
         try:
+            # Published as <site>/<lang>/slides/<deck>.html, two levels below _vendor/.
             lectures.build_deck(deck, target, vendor_url="../../_vendor", lang=lang)
         except Exception as err:
             raise BuildError(f"{deck}: the lecture deck failed to build: {err}") from err
-        out.append(target)
     return out
-
-
-def copy_tree(source: Path, target: Path) -> None:
-    """Replace ``target`` with a copy of ``source``, keeping the slides built there."""
-    slides = target / "slides"
-    keep = BUILD / "slides-keep"
-    if slides.exists():
-        shutil.rmtree(keep, ignore_errors=True)
-        slides.rename(keep)
-    shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(source, target)
-    if keep.exists():
-        keep.rename(slides)
 
 
 INDEX = """<!DOCTYPE html>
@@ -131,9 +119,11 @@ a{{display:block;font-size:1.3em;margin:.5em 0}}</style></head>
 """
 
 
-def assemble(html: dict[str, Path], labs: list[Path]) -> Path:
+def assemble(html: dict[str, Path], slides: dict[str, Path], labs: list[Path]) -> Path:
     for lang, folder in html.items():
-        copy_tree(folder, SITE / lang)
+        shutil.rmtree(SITE / lang, ignore_errors=True)
+        shutil.copytree(folder, SITE / lang)
+        shutil.copytree(slides[lang], SITE / lang / "slides", ignore=shutil.ignore_patterns("*.sha256"))
     vendor(SITE / "_vendor")
     for notebook in labs:
         lab, lang = notebook.stem.rsplit("_", 1)
@@ -151,9 +141,8 @@ def build(langs: tuple[str, ...] = LANGS) -> Path:
     labs = release.release()
     vendor(BOOK_STATIC, ("mathjax",))
     html = {lang: build_book(lang) for lang in langs}
-    for lang in langs:
-        build_lectures(lang)
-    return assemble(html, labs)
+    slides = {lang: build_lectures(lang) for lang in langs}
+    return assemble(html, slides, labs)
 
 
 def main(argv: list[str] | None = None) -> int:

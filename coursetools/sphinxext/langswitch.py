@@ -13,8 +13,9 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+from coursetools.config import load_config
+
 TEMPLATES = Path(__file__).parent / "templates"
-LABELS = {"hu": "Magyar", "en": "English"}
 SWITCH_TITLE = {"hu": "Ez az oldal angolul", "en": "This page in Hungarian"}
 
 
@@ -41,7 +42,7 @@ def add_context(app: Sphinx, pagename: str, templatename: str, context: dict[str
     context["course_twin"] = {
         "href": twin_href(pagename, lang),
         "lang": other,
-        "label": LABELS[other],
+        "label": load_config()["course"]["languages"][other]["label"],
         "title": SWITCH_TITLE[lang],
     }
 
