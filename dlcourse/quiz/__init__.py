@@ -1,14 +1,30 @@
 """The course's quiz engine: one bilingual question bank per chapter, shown either as a
 live ipywidgets quiz in a notebook (:func:`show`) or as a static HTML quiz on a book page
-(:mod:`dlcourse.quiz.static`, used by the book's ``quiz`` directive)."""
+(:mod:`dlcourse.quiz.static`, used by the book's ``quiz`` directive), and played in class
+through the instructor's session server (:func:`join` is the students' notebook side)."""
+
+from __future__ import annotations
 
 from .bank import Bank, BankError, Question, load_bank, parse_bank
 
-__all__ = ["Bank", "BankError", "Question", "load_bank", "parse_bank", "show"]
+__all__ = ["Bank", "BankError", "Question", "join", "load_bank", "parse_bank", "show"]
 
 
-def show(bank: str, lang: str):  # type: ignore[no-untyped-def]
-    """Show chapter ``bank`` as a live widget quiz in ``lang`` ("hu" or "en")."""
+def show(bank: str, lang: str, student: str = ""):  # type: ignore[no-untyped-def]
+    """Show chapter ``bank`` as a live widget quiz in ``lang`` ("hu" or "en").
+
+    ``student`` (a Neptun code or nickname) fixes the numbers of parametric questions.
+    """
     from .widget import QuizWidget
 
-    return QuizWidget(load_bank(bank), lang)
+    return QuizWidget(load_bank(bank), lang, student)
+
+
+def join(url: str, name: str, lang: str = "hu", token: str | None = None):  # type: ignore[no-untyped-def]
+    """Join the instructor's live class quiz at ``url`` as ``name`` (nickname or Neptun code).
+
+    Running it again with the same name rejoins as the same player, score kept.
+    """
+    from .live import LiveQuiz
+
+    return LiveQuiz(url, name, lang, token)

@@ -3,7 +3,12 @@
 A bank is one YAML file in ``quizzes/`` (shipped inside the package as
 ``dlcourse.banks``), validated against ``quizzes/schema.json``. Every error names the
 file and the line, so a typo in a bank is found at once. The same :class:`Question`
-objects drive the live widget, the static book page and the checks in the tests.
+objects drive the live widget, the static book page, the class session server and the
+checks in the tests.
+
+Kinds: ``single`` and ``multiple`` choice, ``numeric`` (with a tolerance), ``text`` and
+``parametric``: a numeric question whose numbers are drawn per student and whose answer a
+course helper computes (:mod:`dlcourse.quiz.formulas`).
 
 >>> bank = parse_bank('''
 ... bank: demo
@@ -27,14 +32,19 @@ objects drive the live widget, the static book page and the checks in the tests.
 
 from __future__ import annotations
 
+import hashlib
+import inspect
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
 import yaml
+
+from .formulas import FORMULAS
 
 LANGS = ("hu", "en")
 _REPO_BANKS = Path(__file__).resolve().parents[2] / "quizzes"  # in a checkout
@@ -43,6 +53,10 @@ _PACKAGED_BANKS = Path(__file__).resolve().parents[1] / "banks"  # installed (py
 
 class BankError(ValueError):
     """A malformed bank; the message starts with ``file:line:``."""
+
+
+PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
+MAX_DRAWS = 100  # redraws before a parameterised question is declared impossible
 
 
 def bank_dir() -> Path:
@@ -62,7 +76,11 @@ def _validator() -> Any:
 
 @dataclass(frozen=True)
 class Question:
-    """One question; ``data`` is its validated mapping from the bank file."""
+    """One question; ``data`` is its validated mapping from the bank file.
+
+    A *parametric* question holds ``{{name}}`` placeholders in its texts; ``params`` (one
+    variant, see :meth:`variant`) fills them, and its answer is ``formula(**params)``.
+    """
 
     bank: str
     data: dict[str, Any] = field(repr=False)
@@ -75,10 +93,19 @@ class Question:
     def type(self) -> str:
         return str(self.data["type"])
 
-    def text(self, key: str, lang: str) -> str:
-        """A bilingual field (``prompt``, ``explanation``, ``hint``) in ``lang``."""
+    def text(self, key: str, lang: str, params: dict[str, float] | None = None) -> str:
+        """A bilingual field (``prompt``, ``explanation``, ``hint``) in ``lang``.
+
+        With ``params``, a parametric question's placeholders are filled in, ``{{answer}}``
+        with the variant's answer.
+        """
         value = self.data.get(key)
-        return "" if value is None else str(value[lang])
+        text = "" if value is None else str(value[lang])
+        if params is None or self.type != "parametric":
+            return text
+        values = {name: format_number(v, lang) for name, v in params.items()}
+        values["answer"] = format_number(self.answer(params), lang)
+        return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
     def options(self, lang: str) -> list[str]:
         return [str(o["text"][lang]) for o in self.data.get("options", [])]
@@ -86,23 +113,75 @@ class Question:
     def correct_options(self) -> list[int]:
         return [i for i, o in enumerate(self.data.get("options", [])) if o.get("correct")]
 
-    def check(self, response: Any, lang: str = "en") -> bool:
+    def variant(self, student: str) -> dict[str, float]:
+        """The parameters of a parametric question for ``student`` (an id or nickname).
+
+        The draw depends only on the bank, the question and :func:`student_seed` (via
+        SHA-256, not Python's ``hash``), so a student gets the same numbers in every
+        session, in the notebook and on the server. Draws the formula rejects are drawn
+        again.
+        """
+        spec: dict[str, Any] = self.data["params"]
+        formula = FORMULAS[self.data["formula"]]
+        seed = student_seed(student)
+        for attempt in range(MAX_DRAWS):
+            base = f"{self.bank}/{self.id}/{seed}/{attempt}"
+            params = {name: _pick(f"{base}/{name}", _choices(spec[name])) for name in sorted(spec)}
+            try:
+                formula(**params)
+            except (ValueError, TypeError):  # say, a kernel wider than the padded input
+                continue
+            return params
+        raise BankError(f"{self.bank}/{self.id}: no valid parameters in {MAX_DRAWS} draws")
+
+    def answer(self, params: dict[str, float] | None = None) -> float:
+        """The numeric answer (numeric questions; parametric ones need ``params``)."""
+        if self.type == "parametric":
+            if params is None:
+                raise ValueError(f"{self.id}: a parametric question needs its params")
+            return float(FORMULAS[self.data["formula"]](**params))
+        return float(self.data["answer"])
+
+    def answer_text(self, lang: str, params: dict[str, float] | None = None) -> str:
+        """The right answer as a student reads it once the question is closed."""
+        if self.type in ("single", "multiple"):
+            options = self.options(lang)
+            return "; ".join(options[i] for i in self.correct_options())
+        if self.type in ("numeric", "parametric"):
+            unit = self.data.get("unit", "")
+            return format_number(self.answer(params), lang) + (f" {unit}" if unit else "")
+        return str(self.data["answers"][lang][0])
+
+    def check(self, response: Any, lang: str = "en",
+              params: dict[str, float] | None = None) -> bool:
         """Whether ``response`` is right.
 
         Responses: an option index (single), an iterable of indices (multiple), a
-        number or a string such as ``"1881,6"`` (numeric), a string (text; case and
-        surrounding spaces do not matter).
+        number or a string such as ``"1881,6"`` (numeric, parametric with the student's
+        ``params``), a string (text; case and surrounding spaces do not matter).
         """
         if self.type == "single":
             return self.correct_options() == [int(response)]
         if self.type == "multiple":
             return sorted(set(int(r) for r in response)) == self.correct_options()
-        if self.type == "numeric":
+        if self.type in ("numeric", "parametric"):
             value = parse_number(response)
-            return value is not None and abs(value - self.data["answer"]) <= self.data["tolerance"]
+            return value is not None and abs(value - self.answer(params)) <= self.data["tolerance"]
         return normalize_text(str(response)) in {
             normalize_text(a) for a in self.data["answers"][lang]
         }
+
+
+def _choices(spec: Any) -> list[float]:
+    """A parameter's possible values: a list, or an integer range ``{min, max, step}``."""
+    if isinstance(spec, list):
+        return spec
+    return list(range(spec["min"], spec["max"] + 1, spec.get("step", 1)))
+
+
+def _pick(seed: str, choices: list[float]) -> float:
+    digest = hashlib.sha256(seed.encode("utf-8")).digest()
+    return choices[int.from_bytes(digest[:8], "big") % len(choices)]
 
 
 @dataclass(frozen=True)
@@ -130,6 +209,27 @@ def parse_number(response: Any) -> float | None:
     except ValueError:
         return None
     return value if math.isfinite(value) else None
+
+
+def student_seed(student: str) -> str:
+    """The seed of a student's variants: their id or nickname, case and spaces aside.
+
+    >>> student_seed("  abc123 "), student_seed("Kis  Panni")
+    ('ABC123', 'KIS PANNI')
+    """
+    return " ".join(student.split()).upper()
+
+
+def format_number(value: float, lang: str) -> str:
+    """A number as the language writes it (no thousands separator).
+
+    >>> format_number(26.0, "hu"), format_number(2.5, "hu"), format_number(2.5, "en")
+    ('26', '2,5', '2.5')
+    """
+    if float(value).is_integer():
+        return str(int(value))
+    text = f"{value:.6g}"
+    return text.replace(".", ",") if lang == "hu" else text
 
 
 def normalize_text(text: str) -> str:
@@ -181,7 +281,7 @@ def _read_yaml(text: str, source: str) -> tuple[yaml.Node, Any]:
 
 
 def _check_questions(data: dict[str, Any], source: str, lines: dict[tuple[Any, ...], int]) -> None:
-    """What the schema cannot say: unique ids, the number of correct options."""
+    """What the schema cannot say: unique ids, the number of correct options, formulas."""
     seen: set[str] = set()
     for index, q in enumerate(data["questions"]):
         path = ("questions", index)
@@ -195,6 +295,47 @@ def _check_questions(data: dict[str, Any], source: str, lines: dict[tuple[Any, .
         if q["type"] == "multiple" and n_correct < 1:
             raise _fail(source, _where(lines, path), path,
                         "a multiple-choice question needs at least 1 correct option")
+        if q["type"] == "parametric":
+            _check_parametric(Question(data["bank"], q), source, lines, path)
+
+
+def _check_parametric(q: Question, source: str, lines: dict[tuple[Any, ...], int],
+                      path: tuple[Any, ...]) -> None:
+    """The formula exists and takes the parameters; the texts use only known names."""
+    name = q.data["formula"]
+    if name not in FORMULAS:
+        raise _fail(source, _where(lines, path + ("formula",)), path + ("formula",),
+                    f"unknown formula {name!r}; the formulas are: {', '.join(sorted(FORMULAS))}")
+    signature = inspect.signature(FORMULAS[name])
+    params = q.data["params"]
+    for param, spec in params.items():
+        where = path + ("params", param)
+        if param not in signature.parameters:
+            raise _fail(source, _where(lines, where), where,
+                        f"{name}() takes no parameter {param!r}")
+        if not _choices(spec):
+            raise _fail(source, _where(lines, where), where, "no values to draw from (min > max)")
+    missing = [p.name for p in signature.parameters.values()
+               if p.default is inspect.Parameter.empty and p.name not in params]
+    if missing:
+        raise _fail(source, _where(lines, path + ("params",)), path + ("params",),
+                    f"{name}() needs the parameter(s) {', '.join(missing)}")
+    for key in ("prompt", "hint", "explanation"):
+        for lang in LANGS:
+            text = q.text(key, lang)
+            for used in PLACEHOLDER.findall(text):
+                # The answer may appear only in the explanation, shown after closing.
+                allowed = set(params) | ({"answer"} if key == "explanation" else set())
+                if used not in allowed:
+                    where = path + (key, lang)
+                    raise _fail(source, _where(lines, where), where,
+                                f"unknown placeholder {{{{{used}}}}}; use one of: "
+                                + ", ".join(sorted(allowed)))
+    try:
+        q.variant("check")
+    except BankError:
+        raise _fail(source, _where(lines, path + ("params",)), path + ("params",),
+                    f"{name}() rejects every drawn variant; widen the parameter ranges") from None
 
 
 def parse_bank(text: str, source: str) -> Bank:

@@ -9,6 +9,12 @@ unwraps the key and decrypts the explanation. Numeric answers are accepted on a 
 fine enough for the question's tolerance: every grid point inside the tolerance is one
 accepted response, the student's number is rounded to that grid.
 
+A parametric question (numbers drawn per student) cannot be hashed for a variant the page
+does not know, so the page carries a fixed set of variants (:data:`STATIC_VARIANTS`), each
+drawn, computed and sealed here in Python like a numeric question; the browser shows one
+(remembered per reader) and a "New numbers" button moves to the next. No formula is
+ported to JavaScript and no answer is in the page.
+
 >>> from dlcourse.quiz.bank import load_bank
 >>> page = render_bank(load_bank("ch01"), "en")
 >>> page.startswith('<div class="dlq-quiz"')
@@ -28,6 +34,7 @@ from .messages import message
 from .render import render_inline
 
 ASSETS = ("quiz.js", "quiz.css")
+STATIC_VARIANTS = 12  # variants of a parametric question on a static page
 
 
 def _sha(text: str) -> bytes:
@@ -52,16 +59,38 @@ def grid_index(value: float, decimals: int) -> int:
     return math.floor(value * 10**decimals + 0.5)
 
 
-def accepted_responses(q: Question, lang: str) -> list[str]:
+def static_variants(q: Question) -> list[dict[str, float]]:
+    """The distinct variants a static page carries for a parametric question.
+
+    >>> from dlcourse.quiz.bank import load_bank
+    >>> q = {q.id: q for q in load_bank("ch03")}["conv-out-drawn"]
+    >>> variants = static_variants(q)
+    >>> len(variants), variants == static_variants(q), sorted(variants[0])
+    (12, True, ['d', 'k', 'n', 'p', 's'])
+    """
+    found: list[dict[str, float]] = []
+    for i in range(4 * STATIC_VARIANTS):
+        params = q.variant(f"page-{i}")
+        if params not in found:
+            found.append(params)
+        if len(found) == STATIC_VARIANTS:
+            break
+    return found
+
+
+def accepted_responses(q: Question, lang: str, params: dict[str, float] | None = None) -> list[str]:
     """Every response that counts as right, in the canonical form quiz.js produces.
 
-    The first one is the canonical right answer, from which the key is derived.
+    The first one is the canonical right answer, from which the key is derived. A
+    parametric question without ``params`` uses the page's first variant.
     """
     if q.type in ("single", "multiple"):
         return [",".join(str(i) for i in q.correct_options())]
-    if q.type == "numeric":
+    if q.type in ("numeric", "parametric"):
+        if q.type == "parametric" and params is None:
+            params = static_variants(q)[0]
         d = numeric_decimals(q.data["tolerance"])
-        answer, tol, eps = q.data["answer"], q.data["tolerance"], 1e-9
+        answer, tol, eps = q.answer(params), q.data["tolerance"], 1e-9
         low = math.ceil((answer - tol) * 10**d - eps)
         high = math.floor((answer + tol) * 10**d + eps)
         best = grid_index(answer, d)
@@ -79,24 +108,42 @@ def _keystream(key: bytes, length: int) -> bytes:
     return b"".join(blocks)[:length]
 
 
-def question_data(q: Question, lang: str) -> dict[str, Any]:
-    """What quiz.js needs to check one question: hashes and the sealed explanation."""
-    salt = hashlib.sha256(f"{q.bank}/{q.id}".encode()).hexdigest()[:16]
-    responses = accepted_responses(q, lang)
+def _sealed(q: Question, lang: str, salt: str, params: dict[str, float] | None) -> dict[str, Any]:
+    """The hashes of the accepted responses and the explanation sealed with the key."""
+    responses = accepted_responses(q, lang, params)
     key = _sha(f"key|{salt}|{responses[0]}")
     entries = [
         [_sha(f"h|{salt}|{r}").hex()[:32], _xor(key, _sha(f"w|{salt}|{r}")).hex()]
         for r in responses
     ]
-    explanation = render_inline(q.text("explanation", lang)).encode("utf-8")
-    data: dict[str, Any] = {
-        "id": q.id,
-        "type": q.type,
+    explanation = render_inline(q.text("explanation", lang, params)).encode("utf-8")
+    return {
         "salt": salt,
         "accept": entries,
         "sealed": _xor(explanation, _keystream(key, len(explanation))).hex(),
     }
-    if q.type == "numeric":
+
+
+def _salt(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def question_data(q: Question, lang: str) -> dict[str, Any]:
+    """What quiz.js needs to check one question: hashes and the sealed explanation."""
+    data: dict[str, Any] = {"id": q.id, "type": q.type}
+    if q.type != "parametric":
+        data.update(_sealed(q, lang, _salt(f"{q.bank}/{q.id}"), None))
+    else:
+        data["variants"] = [
+            {
+                "params": params,
+                "prompt": render_inline(q.text("prompt", lang, params)),
+                "hint": render_inline(q.text("hint", lang, params)),
+                **_sealed(q, lang, _salt(f"{q.bank}/{q.id}/{index}"), params),
+            }
+            for index, params in enumerate(static_variants(q))
+        ]
+    if q.type in ("numeric", "parametric"):
         data["decimals"] = numeric_decimals(q.data["tolerance"])
     return data
 
@@ -112,8 +159,9 @@ def _inputs(q: Question, lang: str) -> str:
         ]
         note = f'<p class="dlq-note">{message("pick_all", lang)}</p>' if kind == "checkbox" else ""
         return note + '<div class="dlq-options">' + "".join(rows) + "</div>"
-    placeholder = message("number_placeholder" if q.type == "numeric" else "text_placeholder", lang)
-    mode = ' inputmode="decimal"' if q.type == "numeric" else ""
+    number = q.type in ("numeric", "parametric")
+    placeholder = message("number_placeholder" if number else "text_placeholder", lang)
+    mode = ' inputmode="decimal"' if number else ""
     unit = q.data.get("unit", "")
     unit_html = f' <span class="dlq-unit">{html.escape(unit)}</span>' if unit else ""
     return (
@@ -124,21 +172,30 @@ def _inputs(q: Question, lang: str) -> str:
 
 
 def render_question(q: Question, lang: str, number: int) -> str:
-    hint = q.text("hint", lang)
+    data = question_data(q, lang)
+    # A parametric question shows its first variant until quiz.js picks the reader's.
+    first = data["variants"][0] if q.type == "parametric" else None
+    prompt = first["prompt"] if first else render_inline(q.text("prompt", lang))
+    hint = first["hint"] if first else render_inline(q.text("hint", lang))
     hint_html = (
         f'<p class="dlq-hint" hidden><strong>{message("hint", lang)}</strong> '
-        f"{render_inline(hint)}</p>"
+        f'<span class="dlq-hint-text">{hint}</span></p>'
         if hint
         else ""
     )
-    payload = json.dumps(question_data(q, lang), separators=(",", ":"))
+    new_numbers = (
+        f'<button type="button" class="dlq-new">{message("new_numbers", lang)}</button>'
+        if first else ""
+    )
+    payload = json.dumps(data, separators=(",", ":"))
     return (
         f'<form class="dlq-question" data-qid="{html.escape(q.id)}" data-type="{q.type}">'
         f'<script type="application/json" class="dlq-data">{payload}</script>'
         f'<p class="dlq-prompt"><span class="dlq-number">{number}.</span> '
-        f"{render_inline(q.text('prompt', lang))}</p>"
+        f'<span class="dlq-prompt-text">{prompt}</span></p>'
         f"{_inputs(q, lang)}"
         f'<button type="submit" class="dlq-check">{message("check", lang)}</button>'
+        f"{new_numbers}"
         f'<div class="dlq-feedback" role="status" aria-live="polite"></div>'
         f"{hint_html}</form>"
     )

@@ -1,11 +1,14 @@
 """The live quiz: ipywidgets in JupyterLab, Notebook 7, VS Code and Colab.
 
 It checks answers with the same :meth:`Question.check` as the tests, and, like the
-static page, shows the explanation once the answer is right.
+static page, shows the explanation once the answer is right. A parametric question draws
+its numbers from ``student`` (say, a Neptun code): the same student always gets the same
+numbers, here and in a class session; without one, each quiz draws fresh numbers.
 """
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 import ipywidgets as widgets
@@ -18,10 +21,12 @@ from .render import render_inline
 class QuestionWidget(widgets.VBox):  # type: ignore[misc]
     """One question with its inputs, a check button and the feedback line."""
 
-    def __init__(self, question: Question, lang: str, number: int) -> None:
+    def __init__(self, question: Question, lang: str, number: int, student: str = "") -> None:
         self.question, self.lang = question, lang
+        self.params = (question.variant(student.strip() or secrets.token_hex(8))
+                       if question.type == "parametric" else None)
         prompt = widgets.HTMLMath(
-            f"<b>{number}.</b> {render_inline(question.text('prompt', lang))}"
+            f"<b>{number}.</b> {render_inline(question.text('prompt', lang, self.params))}"
         )
         self.input = self._make_input()
         self.button = widgets.Button(description=message("check", lang), button_style="primary")
@@ -41,7 +46,7 @@ class QuestionWidget(widgets.VBox):  # type: ignore[misc]
         if q.type == "multiple":
             boxes = [widgets.Checkbox(False, description=text, indent=False) for text in q.options(lang)]
             return widgets.VBox([widgets.HTML(message("pick_all", lang)), *boxes])
-        key = "number_placeholder" if q.type == "numeric" else "text_placeholder"
+        key = "number_placeholder" if q.type in ("numeric", "parametric") else "text_placeholder"
         return widgets.Text(placeholder=message(key, lang))
 
     def response(self) -> Any:
@@ -58,17 +63,17 @@ class QuestionWidget(widgets.VBox):  # type: ignore[misc]
         if response is None or response == [] or response == "":
             self.feedback.value = message("no_answer", lang)
             return False
-        if q.type == "numeric" and parse_number(response) is None:
+        if q.type in ("numeric", "parametric") and parse_number(response) is None:
             self.feedback.value = message("not_a_number", lang)
             return False
-        self.answered_right = q.check(response, lang)
+        self.answered_right = q.check(response, lang, self.params)
         if self.answered_right:
-            explanation = render_inline(q.text("explanation", lang))
+            explanation = render_inline(q.text("explanation", lang, self.params))
             self.feedback.value = (
                 f"<span style='color:#2e7d32'><b>{message('correct', lang)}</b></span> {explanation}"
             )
         else:
-            hint = q.text("hint", lang)
+            hint = q.text("hint", lang, self.params)
             extra = f" <b>{message('hint', lang)}</b> {render_inline(hint)}" if hint else ""
             self.feedback.value = f"<span style='color:#c62828'>{message('wrong', lang)}</span>{extra}"
         return self.answered_right
@@ -77,11 +82,11 @@ class QuestionWidget(widgets.VBox):  # type: ignore[misc]
 class QuizWidget(widgets.VBox):  # type: ignore[misc]
     """A whole bank; ``score()`` counts the questions answered right so far."""
 
-    def __init__(self, bank: Bank, lang: str) -> None:
+    def __init__(self, bank: Bank, lang: str, student: str = "") -> None:
         if lang not in ("hu", "en"):
             raise ValueError(f"lang must be 'hu' or 'en', not {lang!r}")
         self.bank = bank
-        self.questions = [QuestionWidget(q, lang, i) for i, q in enumerate(bank, start=1)]
+        self.questions = [QuestionWidget(q, lang, i, student) for i, q in enumerate(bank, start=1)]
         title = widgets.HTML(f"<h3>{bank.title[lang]}</h3>")
         super().__init__([title, *self.questions])
 

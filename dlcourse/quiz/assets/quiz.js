@@ -115,11 +115,44 @@
     if (window.MathJax && window.MathJax.typesetPromise) window.MathJax.typesetPromise([feedback]);
   }
 
+  /* A parametric question: show variant `index` of those the page carries (each drawn
+     and sealed in Python) and remember it, so a reader keeps their numbers. */
+  function useVariant(form, data, key, index) {
+    var variant = data.variants[index];
+    data.salt = variant.salt;
+    data.accept = variant.accept;
+    data.sealed = variant.sealed;
+    form.setAttribute("data-variant", String(index));
+    form.setAttribute("data-params", JSON.stringify(variant.params));
+    form.querySelector(".dlq-prompt-text").innerHTML = variant.prompt;
+    var hint = form.querySelector(".dlq-hint-text");
+    if (hint) hint.innerHTML = variant.hint;
+    form.querySelector(".dlq-input").value = "";
+    form.querySelector(".dlq-feedback").textContent = "";
+    form.classList.remove("dlq-right", "dlq-wrong");
+    try { window.localStorage.setItem(key, String(index)); } catch (e) { /* file:// or private mode */ }
+    if (window.MathJax && window.MathJax.typesetPromise) window.MathJax.typesetPromise([form]);
+  }
+
+  function initVariants(form, data, bank) {
+    var key = "dlq-variant/" + bank + "/" + data.id, index = NaN;
+    try { index = parseInt(window.localStorage.getItem(key), 10); } catch (e) { /* no storage */ }
+    if (!(index >= 0 && index < data.variants.length)) {
+      index = Math.floor(Math.random() * data.variants.length);
+    }
+    useVariant(form, data, key, index);
+    form.querySelector(".dlq-new").addEventListener("click", function () {
+      var current = parseInt(form.getAttribute("data-variant"), 10);
+      useVariant(form, data, key, (current + 1) % data.variants.length);
+    });
+  }
+
   function init() {
     document.querySelectorAll(".dlq-quiz").forEach(function (quiz) {
       var messages = JSON.parse(quiz.getAttribute("data-messages"));
       quiz.querySelectorAll("form.dlq-question").forEach(function (form) {
         var data = JSON.parse(form.querySelector(".dlq-data").textContent);
+        if (data.variants) initVariants(form, data, quiz.getAttribute("data-bank"));
         form.addEventListener("submit", function (event) {
           event.preventDefault();
           check(form, data, messages);

@@ -1,0 +1,102 @@
+"""A static quiz page in a real browser (Debian's Chromium, headless, via Playwright),
+with no kernel and no network: the page that the book's ``quiz`` directive renders,
+served from a folder on 127.0.0.1. Its parametric question shows one of the variants
+that Python drew and sealed; the right answer is what the course's conv_out computes."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dlcourse.cnn import conv_out
+from dlcourse.quiz import load_bank
+from dlcourse.quiz.static import ASSETS, render_bank
+
+from .test_browser import ARGS, CHROMIUM, Page, Quiet
+
+pytestmark = pytest.mark.slow
+sync_api = pytest.importorskip("playwright.sync_api")
+ASSET_DIR = Path(__file__).resolve().parents[1] / "dlcourse" / "quiz" / "assets"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One page per language, as a book page carries the quiz: the fragment plus quiz.js/css."""
+    root = tmp_path_factory.mktemp("static-quiz")
+    for asset in ASSETS:
+        shutil.copy(ASSET_DIR / asset, root / asset)
+    for lang in ("hu", "en"):
+        body = render_bank(load_bank("ch03"), lang)
+        (root / f"{lang}.html").write_text(
+            f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+            f'<link rel="stylesheet" href="quiz.css"><script src="quiz.js" defer></script></head>'
+            f"<body>{body}</body></html>", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[str]:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: apt-get install chromium"
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def shown_params(tab: Page, qid: str) -> dict[str, int]:
+    return dict(json.loads(tab.page.locator(f'form[data-qid="{qid}"]').get_attribute("data-params")))
+
+
+@pytest.mark.parametrize("lang,right,wrong", [("hu", "Helyes!", "próbáld újra"), ("en", "Correct!", "try again")])
+def test_parametric_question_checks_against_conv_out(browser, server: str, lang: str, right: str,  # type: ignore[no-untyped-def]
+                                                     wrong: str) -> None:
+    tab = Page(browser, server)
+    tab.page.goto(f"{server}/{lang}.html")
+    form = tab.page.locator('form[data-qid="conv-out-drawn"]')
+    seen = []
+    for _ in range(3):
+        params = shown_params(tab, "conv-out-drawn")
+        seen.append(params)
+        prompt = form.locator(".dlq-prompt-text").inner_text()
+        assert f" {params['n']} " in prompt and f" {params['k']}" in prompt and "{{" not in prompt
+        answer = conv_out(**params)  # Python's helper is the oracle for the page
+        assert wrong in tab.answer("conv-out-drawn", text=str(answer + 1))
+        feedback = tab.answer("conv-out-drawn", text=str(answer) if lang == "en" else f"{answer},0")
+        assert feedback.startswith(right) and f"= {answer}" in feedback
+        form.locator("button.dlq-new").click()
+        assert form.locator(".dlq-feedback").inner_text() == ""
+    assert len({json.dumps(p, sort_keys=True) for p in seen}) == 3
+    # A reader keeps their numbers: the page remembers the variant.
+    kept = shown_params(tab, "conv-out-drawn")
+    tab.page.reload()
+    assert shown_params(tab, "conv-out-drawn") == kept
+    # The other kinds still work beside it.
+    assert tab.answer("conv-out-no-padding", choose=[1]).startswith(right)
+    assert tab.answer("receptive-field", text="15").startswith(right)
+    assert tab.errors == [] and tab.outside == []
+
+
+def test_page_source_holds_no_answer(browser, server: str, site: Path) -> None:  # type: ignore[no-untyped-def]
+    """What the browser received: no explanation and no computed answer in the clear."""
+    tab = Page(browser, server)
+    response = tab.page.goto(f"{server}/en.html")
+    source = response.text() + (site / "quiz.js").read_text()
+    bank = load_bank("ch03")
+    for q in bank:
+        assert q.text("explanation", "en")[:25] not in source
+    assert "rfloor + 1 =" not in source
