@@ -14,12 +14,14 @@ from .conftest import run
 
 
 class Course:
-    def __init__(self, root: Path, assignment: str) -> None:
+    def __init__(self, root: Path, assignment: str, *more: str) -> None:
+        """A course with ``assignment`` (and ``more``) released by generate_assignment."""
         self.root, self.assignment = root, assignment
         # The course's own nbgrader configuration, as an instructor would use it.
         shutil.copy(ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
-        shutil.copytree(ROOT / "labs" / assignment, root / "labs" / assignment)
-        self.nbgrader("generate_assignment", assignment, "--force")
+        for name in (assignment, *more):
+            shutil.copytree(ROOT / "labs" / name, root / "labs" / name)
+            self.nbgrader("generate_assignment", name, "--force")
 
     @property
     def db(self) -> str:
@@ -30,7 +32,10 @@ class Course:
 
     @property
     def release_notebook(self) -> Path:
-        return self.root / "release" / self.assignment / f"{self.assignment}.ipynb"
+        return self.released(self.assignment)
+
+    def released(self, assignment: str) -> Path:
+        return self.root / "release" / assignment / f"{assignment}.ipynb"
 
     def submit(self, student: str, notebook: Path) -> None:
         target = self.root / "submitted" / student / self.assignment

@@ -1,0 +1,212 @@
+"""A class's worth of handed-in notebooks through intake and parallel autograding.
+
+One session builds a real nbgrader course with both languages of every lab, hands in
+correct, wrong, hostile and broken notebooks (tests/grading_cases.py), runs the real
+commands once (`python -m coursetools.grading intake`, then `autograde` in parallel), and
+each test below checks one case in the report and in nbgrader's own gradebook.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from nbgrader.api import Gradebook
+
+from coursetools.grading.report import read_report
+
+from .conftest import run
+from .grading_cases import HOSTILE, Case, lab_cases, points, source
+from .nbgrader_course import Course
+
+CELL_TIMEOUT = 20  # seconds; the default is nbgrader's 30
+CASES: dict[str, Case] = {**lab_cases(), **HOSTILE}
+
+
+@dataclass
+class GradedClass:
+    root: Path
+    intake: list[dict[str, str]]
+    report: dict[str, dict[str, str]]  # student -> row of the grading report
+    scores: dict[str, dict[str, float | None]]  # student -> grade_id -> score in the gradebook
+    flagged: dict[str, bool]
+    manual_scores: list[float]
+    autograde_output: str
+
+    def files(self, student: str) -> dict[str, str]:
+        return next(r for r in self.intake if r["student"] == student)
+
+
+def grading(*args: str, root: Path) -> str:
+    result = run([sys.executable, "-m", "coursetools.grading", "--course", str(root), *args])
+    return result.stdout
+
+
+@pytest.fixture(scope="session")
+def graded(tmp_path_factory: pytest.TempPathFactory) -> GradedClass:
+    root = tmp_path_factory.mktemp("class")
+    assignments = sorted({case.assignment for case in CASES.values()})
+    Course(root, *assignments)
+    inbox = tmp_path_factory.mktemp("inbox")
+    for name, case in CASES.items():
+        data = case.make(root)
+        if case.intake:
+            filename = case.filename or f"Copy of {case.assignment} - {case.student}.ipynb"
+            (inbox / filename).write_bytes(data)
+        else:  # rejected by intake (tested there): placed as nbgrader's own collect would
+            folder = root / "submitted" / case.student / case.assignment
+            folder.mkdir(parents=True)
+            (folder / f"{case.assignment}.ipynb").write_bytes(data)
+            (inbox / f"{case.student}_{case.assignment}.ipynb").write_bytes(data)
+    grading("intake", str(inbox), "--lab", "lab01", root=root)
+    intake = read_report(next((root / "reports").glob("intake-*.csv")))
+    output = grading("autograde", *assignments, "--cell-timeout", str(CELL_TIMEOUT),
+                     "--memory-mb", "3072", root=root)
+    report = {row["student"]: row for row in read_report(next((root / "reports").glob("autograde-*.csv")))}
+    scores, flagged, manual = {}, {}, []
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", "dl-course") as gb:
+        for case in CASES.values():
+            notebook = gb.find_submission_notebook(case.assignment, case.assignment, case.student)
+            scores[case.student] = {g.name: g.score for g in notebook.grades}
+            flagged[case.student] = notebook.flagged
+            manual += [g.manual_score for g in notebook.grades if g.manual_score is not None]
+    return GradedClass(root, intake, report, scores, flagged, manual, output)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(CASES))
+def test_each_submission_is_graded_right(name: str, graded: GradedClass) -> None:
+    case = CASES[name]
+    got = graded.scores[case.student]
+    want = {gid: (0.0 if gid in case.lost else pts) for gid, pts in points(source(case.assignment)).items()}
+    assert got == want, graded.report[case.student]["events"]
+    row = graded.report[case.student]
+    assert float(row["score"]) == case.expected() and row["assignment"] == case.assignment
+    for words in case.events:
+        assert words in row["events"], row["events"]
+    if case.review is not None:
+        assert (row["review"] == "yes") is case.review, row["events"]
+        assert graded.flagged[case.student] is case.review
+
+
+@pytest.mark.slow
+def test_nothing_is_lost_or_doubled(graded: GradedClass) -> None:
+    assert "lost or doubled grades: 0" in graded.autograde_output
+    assert set(graded.report) == {case.student for case in CASES.values()}
+    assert len(graded.report) == len(CASES)  # one row per submission, none twice
+
+
+@pytest.mark.slow
+def test_intake_placed_every_gradable_file(graded: GradedClass) -> None:
+    for case in CASES.values():
+        row = graded.files(case.student)
+        if case.intake:
+            assert row["status"] == "placed" and row["assignment"] == case.assignment, row
+        else:
+            assert row["status"] == "not placed" and row["reason"], row
+
+
+@pytest.mark.slow
+def test_hostile_notebooks_cannot_reach_the_gradebook_or_others(graded: GradedClass) -> None:
+    # reads_other_students tried to copy another student's answer and to set manual scores
+    assert graded.manual_scores == []
+    assert graded.scores[CASES["lab01_en-source"].student]["test_sse"] == 1.0
+    spy = CASES["reads_other_students"].student
+    assert graded.scores[spy]["test_sse"] == 0.0
+    autograded = graded.root / "autograded" / spy / "lab01_en" / "lab01_en.ipynb"
+    printed = [line for cell in json.loads(autograded.read_text())["cells"] for out in cell.get("outputs", [])
+               for line in "".join(out.get("text", "")).splitlines() if line.startswith("kernel user id:")]
+    uid = int(printed[0].split(":")[1])
+    # As root (CI), the kernel ran as a sandbox user of its own, not as the grader.
+    assert uid >= 61000 if os.geteuid() == 0 else uid == os.getuid()
+
+
+@pytest.mark.slow
+def test_output_is_capped(graded: GradedClass) -> None:
+    student = CASES["prints_100_mb"].student
+    autograded = graded.root / "autograded" / student / "lab01_en" / "lab01_en.ipynb"
+    assert autograded.stat().st_size < 2_000_000
+
+
+@pytest.mark.slow
+def test_feedback_in_the_notebooks_language_without_hidden_tests(graded: GradedClass) -> None:
+    grading("feedback", "--lab", "lab01", root=graded.root)
+    hidden = hidden_lines()
+    for case in CASES.values():
+        page = graded.root / "feedback" / case.student / case.assignment / f"{case.assignment}.html"
+        if case.intake:  # every file intake took in was autograded
+            html = page.read_text(encoding="utf-8")
+            lang = case.assignment.rsplit("_", 1)[1]
+            assert f'<html lang="{lang}">' in html
+            assert ("Pontszám" if lang == "hu" else "Score") in html
+            leaked = [line for line in hidden if line in html]
+            assert not leaked, (case.student, leaked[:3])
+
+
+def hidden_lines() -> list[str]:
+    """The non-trivial lines of every lab's hidden tests, as they would appear in HTML."""
+    import html
+
+    from coursetools.release import assignments
+
+    lines = []
+    for assignment in assignments():
+        inside = False
+        for cell in source(assignment)["cells"]:
+            for line in "".join(cell["source"]).splitlines():
+                marker = line.strip()
+                if marker == "### BEGIN HIDDEN TESTS":
+                    inside = True
+                elif marker == "### END HIDDEN TESTS":
+                    inside = False
+                elif inside and len(marker) > 25:
+                    lines.append(html.escape(marker, quote=False))
+    assert len(lines) > 10
+    return lines
+
+
+@pytest.mark.slow
+def test_export_has_every_grade(graded: GradedClass, tmp_path: Path) -> None:
+    out = tmp_path / "grades.csv"
+    grading("export", "--lab", "lab01", "--out", str(out), root=graded.root)
+    rows = {row["student"]: row for row in read_report(out)}
+    assert set(rows) == set(graded.report)
+    for student, row in rows.items():
+        assert float(row["score"]) == float(graded.report[student]["score"])
+        for gid, score in graded.scores[student].items():
+            assert float(row[gid]) == score
+
+
+@pytest.mark.slow
+def test_same_grades_as_plain_nbgrader_except_where_it_goes_wrong(graded: GradedClass, tmp_path: Path) -> None:
+    """Plain ``nbgrader autograde`` on some of the same notebooks, in a plain shell (no
+    TF_* variables): benign notebooks get exactly the same grades; a torch warning costs
+    plain nbgrader a correct answer, and monkeypatching fools it."""
+    from coursetools.config import tool_env
+
+    names = ["lab01_en-source", "lab01_en-wrong-0", "lab01_en-release", "framework_noise",
+             "monkeypatches_test_tools"]
+    course = Course(tmp_path, "lab01_en")
+    for name in names:
+        folder = tmp_path / "submitted" / CASES[name].student / "lab01_en"
+        folder.mkdir(parents=True)
+        (folder / "lab01_en.ipynb").write_bytes(CASES[name].make(graded.root))
+    env = {key: value for key, value in tool_env().items() if not key.startswith("TF_")}
+    run([sys.executable, "-m", "nbgrader", "autograde", "lab01_en", "--force"], cwd=tmp_path, env=env)
+    plain = {}
+    with Gradebook(course.db, "dl-course") as gb:
+        for name in names:
+            notebook = gb.find_submission_notebook("lab01_en", "lab01_en", CASES[name].student)
+            plain[name] = {g.name: g.score for g in notebook.grades}
+    ours = {name: graded.scores[CASES[name].student] for name in names}
+    for name in names[:3]:
+        assert plain[name] == ours[name], name
+    full = points(source("lab01_en"))
+    assert ours["framework_noise"] == full
+    assert plain["framework_noise"]["test_predict"] == 0  # torch's warning, on stderr
+    assert plain["monkeypatches_test_tools"] == full  # fooled
+    assert ours["monkeypatches_test_tools"]["test_activations"] == ours["monkeypatches_test_tools"]["test_sse"] == 0

@@ -1,0 +1,87 @@
+"""The students' self-check (dlcourse.selfcheck): the labs' visible tests, and nothing
+else, run in a real kernel, with a summary in the notebook's language."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from coursetools.config import ROOT
+from coursetools.release import assignments
+from coursetools.selfcheck_data import OUT, expected_files
+
+from .grading_cases import source, without_device_cell
+from .test_lab_grading import solution_lines
+
+
+def test_packaged_visible_tests_are_up_to_date() -> None:
+    on_disk = {p.name: p.read_text(encoding="utf-8") for p in OUT.glob("*.json")}
+    assert on_disk == expected_files(), "run: python -m coursetools.selfcheck_data"
+
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_packaged_tests_hold_no_hidden_test_or_solution(assignment: str) -> None:
+    packaged = (OUT / f"{assignment}.json").read_text(encoding="utf-8")
+    secret = solution_lines(ROOT / "labs" / assignment / f"{assignment}.ipynb")
+    assert secret and not [line for line in secret if json.dumps(line)[1:-1] in packaged]
+    tests = json.loads(packaged)["exercises"]
+    assert [t["grade_id"] for t in tests] == [
+        c["metadata"]["nbgrader"]["grade_id"] for c in source(assignment)["cells"]
+        if c["metadata"].get("nbgrader", {}).get("grade") and not c["metadata"]["nbgrader"].get("solution")]
+
+
+def _run(nb: dict, tmp_path: Path) -> str:
+    """Run the notebook in a real kernel, self-check cell included; its output."""
+    node = nbformat.reads(json.dumps(nb), as_version=4)
+    NotebookClient(node, timeout=120, skip_cells_with_tag="none", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    last = node.cells[-1]
+    assert "check(" in last.source
+    return "".join(o.get("text", "") for o in last.outputs if o.output_type == "stream")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", assignments())
+def test_self_check_in_a_real_kernel(assignment: str, released: Path, tmp_path: Path) -> None:
+    lang = assignment.rsplit("_", 1)[1]
+    done = _run(without_device_cell(source(assignment)), tmp_path)
+    exercises = len(json.loads((OUT / f"{assignment}.json").read_text())["exercises"])
+    assert done.count("✓") == exercises and "✗" not in done, done
+    student = json.loads((released / assignment / f"{assignment}.ipynb").read_text())
+    todo = _run(without_device_cell(student), tmp_path)
+    assert todo.count("✗") == exercises, todo
+    assert ("még nincs kész" if lang == "hu" else "not done yet") in todo
+    assert ("Önellenőrzés" if lang == "hu" else "Self-check") in todo
+
+
+def test_a_failing_visible_test_is_named_with_its_line() -> None:
+    from dlcourse.selfcheck import run_visible_tests
+
+    namespace: dict = {}
+    exec("import numpy as np\ndef sse(y, y_hat):\n    return 0.5\n", namespace)
+    outcome = {o.title: o.problem for o in run_visible_tests("lab01", "en", namespace)}
+    sse = next(problem for title, problem in outcome.items() if "squared errors" in title)
+    assert sse == "a visible test fails, line 1: assert abs(sse([1, 0, 1], [0.8, 0.2, 0.6]) - 0.24) < 1e-12"
+    assert any("step is not defined" in str(p) for p in outcome.values())
+
+
+@pytest.mark.slow
+def test_the_package_ships_the_visible_tests(tmp_path: Path) -> None:
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                    "--wheel-dir", str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    names = zipfile.ZipFile(next(tmp_path.glob("dlcourse-*.whl"))).namelist()
+    assert {f"dlcourse/labtests/{a}.json" for a in assignments()} <= set(names)
+
+
+def test_import_is_light() -> None:
+    code = ("import sys, dlcourse.selfcheck; print(sorted(m for m in ('numpy', 'torch', 'tensorflow', "
+            "'ipywidgets', 'IPython') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
