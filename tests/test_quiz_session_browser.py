@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,21 +19,12 @@ from coursetools.quizserver.session import points_for
 from coursetools.quizserver.store import results
 from dlcourse.quiz import load_bank
 
-from .test_browser import ARGS, CHROMIUM, Page
+from .test_browser import Page, browser  # noqa: F401 (shared fixture)
 
 pytestmark = pytest.mark.slow
 sync_api = pytest.importorskip("playwright.sync_api")
 BANK = Path(__file__).parent / "data" / "session_bank.yml"
 KEY_FIELDS = ("result", "answer", "explanation", "distribution", "correct")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: apt-get install chromium"
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 class Student(Page):

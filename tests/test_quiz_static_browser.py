@@ -5,12 +5,8 @@ that Python drew and sealed; the right answer is what the course's conv_out comp
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import shutil
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +15,7 @@ from dlcourse.cnn import conv_out
 from dlcourse.quiz import load_bank
 from dlcourse.quiz.static import ASSETS, render_bank
 
-from .test_browser import ARGS, CHROMIUM, Page, Quiet
+from .test_browser import Page, browser, server  # noqa: F401 (shared fixtures)
 
 pytestmark = pytest.mark.slow
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -39,23 +35,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             f'<link rel="stylesheet" href="quiz.css"><script src="quiz.js" defer></script></head>'
             f"<body>{body}</body></html>", encoding="utf-8")
     return root
-
-
-@pytest.fixture(scope="module")
-def server(site: Path) -> Iterator[str]:
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: apt-get install chromium"
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def shown_params(tab: Page, qid: str) -> dict[str, int]:
