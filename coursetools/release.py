@@ -2,9 +2,9 @@
 
 For each labs/<assignment>/<assignment>.ipynb it
 1. checks the nbgrader metadata (a missing or duplicated grade id fails with the file,
-   the cell and what to do), then
-2. runs the real ``nbgrader generate_assignment``, which strips the solutions and the
-   hidden tests, and
+   the cell and what to do) and the lab's hidden tests (each names a graded cell), then
+2. runs the real ``nbgrader generate_assignment``, which strips the solutions (the
+   hidden tests are not in the notebook: hidden_tests/<lab>.py, read by the grader only), and
 3. fills in the course links (@COURSE_PIP_SOURCE@, @COLAB_URL@) from _config.yml.
 The student notebooks land in _build/release/<assignment>/.
 """
@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from .config import BUILD, ROOT, lab_site_path, repository, tool_env
+from .grading.proxy import HIDDEN_TESTS, hidden_tests_file, load_hidden_tests
 
 LABS = ROOT / "labs"
 RELEASE = BUILD / "release"
@@ -45,6 +46,7 @@ def check_grade_ids(path: Path) -> None:
     except (OSError, json.JSONDecodeError) as err:
         raise ReleaseError(f"{path}: not a readable notebook: {err}") from None
     seen: dict[str, int] = {}
+    graded: set[str] = set()
     for index, cell in enumerate(nb.get("cells", []), start=1):
         meta = cell.get("metadata", {}).get("nbgrader")
         if not meta:
@@ -62,10 +64,23 @@ def check_grade_ids(path: Path) -> None:
                 f"{seen[grade_id]}; every nbgrader cell needs a unique grade_id"
             )
         seen[grade_id] = index
+        if meta.get("grade"):
+            graded.add(grade_id)
         if meta.get("grade") and not meta.get("points"):
             raise ReleaseError(f"{path}: cell {index} ({grade_id}) is graded but has no points")
+        if "### BEGIN HIDDEN TESTS" in "".join(cell.get("source", "")):
+            raise ReleaseError(
+                f"{path}: cell {index} ({grade_id}) has hidden tests in the notebook, where the "
+                f"student's kernel would run them; move them to {HIDDEN_TESTS}/<lab>.py "
+                "(README.md, \"Lab authors\")")
     if not seen:
         raise ReleaseError(f"{path}: no nbgrader cells; is this a lab source?")
+    tests_file = hidden_tests_file(path.parents[2], path.stem)
+    if tests_file is not None:
+        try:
+            load_hidden_tests(tests_file, graded)
+        except ValueError as err:
+            raise ReleaseError(str(err)) from None
 
 
 def fill_links(notebook: Path, assignment: str) -> None:

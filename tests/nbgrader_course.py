@@ -9,6 +9,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook
 
 from coursetools.config import ROOT
+from coursetools.grading.proxy import HIDDEN_TESTS
 
 from .conftest import run
 
@@ -19,6 +20,8 @@ class Course:
         self.root, self.assignment = root, assignment
         # The course's own nbgrader configuration, as an instructor would use it.
         shutil.copy(ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
+        # The labs' hidden tests, which only the grader reads (coursetools/grading/proxy.py).
+        shutil.copytree(ROOT / HIDDEN_TESTS, root / HIDDEN_TESTS)
         for name in (assignment, *more):
             shutil.copytree(ROOT / "labs" / name, root / "labs" / name)
             self.nbgrader("generate_assignment", name, "--force")

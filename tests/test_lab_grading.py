@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from coursetools.config import ROOT
+from coursetools.grading.proxy import hidden_tests_file
 from coursetools.release import assignments, check_grade_ids
 
 from .conftest import run
@@ -20,8 +21,9 @@ ASSIGNMENTS = assignments()
 
 
 def solution_lines(notebook: Path) -> list[str]:
-    """The non-trivial lines between BEGIN/END SOLUTION and BEGIN/END HIDDEN TESTS."""
-    lines, inside = [], False
+    """The non-trivial lines of a lab's solutions and hidden tests: between BEGIN/END
+    SOLUTION and BEGIN/END HIDDEN TESTS of the notebook, and in its hidden-test module."""
+    lines, visible, inside = [], set(), False
     for cell in json.loads(notebook.read_text())["cells"]:
         for line in "".join(cell["source"]).splitlines():
             marker = line.strip()
@@ -31,7 +33,19 @@ def solution_lines(notebook: Path) -> list[str]:
                 inside = False
             elif inside and len(marker) > 12 and not marker.startswith("#"):
                 lines.append(marker)
-    return lines
+            elif not inside:
+                visible.add(marker)
+    return lines + [line for line in hidden_test_lines(notebook.stem) if line not in visible]
+
+
+def hidden_test_lines(assignment: str) -> list[str]:
+    """The non-trivial lines of the assignment's hidden tests in the grader
+    (hidden_tests/<lab>.py), which no student may ever see."""
+    path = hidden_tests_file(ROOT, assignment)
+    if path is None:
+        return []
+    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+    return [line for line in lines if len(line) > 12 and not line.startswith("#")]
 
 
 def test_every_lab_has_both_languages() -> None:
@@ -64,6 +78,7 @@ def test_release_contains_no_solution(assignment: str, released: Path) -> None:
     leaked = [line for line in secret if line in student]
     assert not leaked
     assert "BEGIN SOLUTION" not in student and "HIDDEN TESTS" not in student
+    assert len(hidden_test_lines(assignment)) > 10  # the lab's hidden tests were checked too
     assert "@COLAB_URL@" not in student and "@COURSE_PIP_SOURCE@" not in student
 
 

@@ -9,30 +9,37 @@ It also
 - runs the kernel in the sandbox's working folder, not next to nbgrader's own files;
 - keeps at most ``max_output_chars`` of each cell's output (a notebook printing 100 MB
   would otherwise end up in the gradebook's notebook and every feedback page);
-- runs ``kernel_guard.setup`` before the first cell and ``kernel_guard.check`` before
-  every test cell, in cells of its own that are removed again afterwards; a test whose
-  check did not report back scores 0 and is flagged.
+- for an assignment with hidden tests in the grader (proxy.py), runs each test cell's
+  hidden test right after the cell, in this process, calling the student's functions
+  through the kernel; a failure becomes an error output of the cell, so nbgrader's own
+  SaveAutoGrades scores it 0. What such a test cell displays is dropped: nbgrader would
+  read it as partial credit, and the student's code chooses it.
 What happened is recorded in the notebook's metadata (``dlcourse_grading.events``).
 """
 
 from __future__ import annotations
 
 import copy
-import json
-import secrets
-from pathlib import Path
-from typing import Any
+import os
+import time
+from typing import Any, Callable
 
 from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
-from traitlets import Dict, Integer, List, Unicode
+from traitlets import Any as AnyTrait
+from traitlets import Integer, Unicode
 
-from . import kernel_guard
-from .events import add_event, flag
+from .events import KEY, add_event, flag
+from .proxy import FAILED, StudentError, StudentNotebook, call_source, parse_reply
 
 ROLE = "dlcourse_grading_cell"  # metadata key of the cells this preprocessor inserts
+DISPLAYED = ("execute_result", "display_data", "update_display_data")
+# A cell that timed out while its kernel got less CPU than this share of the time did not
+# spend its time computing: the machine was busy (or the code waited).
+STARVED = 0.5
+
 
 def error_output(ename: str, evalue: str) -> NotebookNode:
     return NotebookNode(output_type="error", ename=ename, evalue=evalue,
@@ -44,102 +51,87 @@ def is_test_cell(cell: NotebookNode) -> bool:
     return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
-def setup_source(modules: list[str], aliases: dict[str, str], token: str) -> str:
-    guard = Path(kernel_guard.__file__).read_text(encoding="utf-8")
-    return (
-        "def __dlcourse_grading_setup():\n"
-        "    import sys, types\n"
-        "    module = types.ModuleType('_dlcourse_guard')\n"
-        f"    exec(compile({guard!r}, 'grading-guard', 'exec'), module.__dict__)\n"
-        "    sys.modules['_dlcourse_guard'] = module\n"
-        f"    module.setup({modules!r}, {aliases!r}, {token!r})\n"
-        "__dlcourse_grading_setup()\n"
-        "del __dlcourse_grading_setup\n"
-    )
+class KernelLost(Exception):
+    """The kernel died or hung during a hidden test's call; it has been restarted."""
 
 
 class SandboxedExecute(Execute):
-    """nbgrader's Execute with kernel restarts, an output cap and the test guard."""
+    """nbgrader's Execute with kernel restarts, an output cap and hidden tests in the grader."""
 
-    guard_modules = List(Unicode(), help="modules the tests use: snapshot and restore").tag(config=True)
-    guard_aliases = Dict(help='names the tests use for them, {"np": "numpy"}').tag(config=True)
+    hidden_tests = AnyTrait(None, allow_none=True,
+                            help="{grade_id: test(notebook)} of the assignment (proxy.py), "
+                                 "or None: hidden tests, if any, are in the notebook").tag(config=True)
     max_output_chars = Integer(100_000, help="output kept per cell").tag(config=True)
+    max_reply_chars = Integer(64_000_000, help="output kept per call of a hidden test").tag(config=True)
     max_restarts = Integer(3, help="kernel restarts per notebook before giving up").tag(config=True)
     work_dir = Unicode("", help="the kernel's working folder (the sandbox's)").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: Any = None, km: Any = None) -> tuple[NotebookNode, Any]:
-        self._token = secrets.token_hex(8)
         self._skip_on_replay: set[int] = set()
         self._restarts = 0
         self._given_up = False
         self._chars: dict[int, int] = {}
+        self._limits: dict[int, int] = {}
         self._dropped: dict[int, dict[str, int]] = {}
-        nb.cells = self._with_guard_cells(nb.cells)
+        self._starved: list[str] = []
         run_resources = copy.deepcopy(resources) if resources is not None else {}
         if self.work_dir:
             run_resources.setdefault("metadata", {})["path"] = self.work_dir
-        try:
-            super().preprocess(nb, run_resources, km)
-        finally:
-            self._remove_guard_cells(nb)
+        super().preprocess(nb, run_resources, km)
+        if self._starved:  # the worker asks for a second run with more time (parallel.py)
+            nb.metadata.setdefault(KEY, {})["starved"] = self._starved
         return nb, resources
 
-    # -- the guard cells ------------------------------------------------------------------
-    def _with_guard_cells(self, cells: list[NotebookNode]) -> list[NotebookNode]:
-        def inserted(role: str, source: str) -> NotebookNode:
-            return NotebookNode(cell_type="code", source=source, outputs=[], execution_count=None,
-                                metadata=NotebookNode({ROLE: role}))
+    # -- hidden tests in the grader -------------------------------------------------------
+    def _grade_in_grader(self, cell: NotebookNode, index: int) -> None:
+        grade_id = cell.metadata["nbgrader"]["grade_id"]
+        shown = [o for o in cell.outputs if o.get("output_type") in DISPLAYED]
+        if shown:
+            cell.outputs = [o for o in cell.outputs if o.get("output_type") not in DISPLAYED]
+            add_event(self.nb, f"{grade_id}: the test cell displayed a value, which nbgrader would "
+                               "read as its score; dropped")
+            flag(self.nb)
+        test: Callable[[StudentNotebook], None] | None = self.hidden_tests.get(grade_id)
+        if test is None or any(o.get("output_type") == "error" for o in cell.outputs):
+            return  # no hidden test, or the visible tests failed already: 0 points anyway
+        notebook = StudentNotebook(lambda request, what: self._call(request, what, cell, index))
+        try:
+            test(notebook)
+        except KernelLost:
+            pass  # the error output is in the cell already
+        except StudentError as err:
+            cell.outputs.append(error_output(FAILED, str(err)))
+        except AssertionError as err:
+            cell.outputs.append(error_output(FAILED, str(err) or "a hidden test failed"))
+        except Exception as err:  # e.g. comparing a string the student returned with a number
+            cell.outputs.append(error_output(FAILED, f"{type(err).__name__}: {err}"[:500]))
 
-        planned = [inserted("setup", setup_source(list(self.guard_modules), dict(self.guard_aliases),
-                                                  self._token))]
-        for cell in cells:
-            if is_test_cell(cell):
-                planned.append(inserted("guard", f"__import__('sys').modules['_dlcourse_guard']"
-                                                 f".check({self._token!r})"))
-            planned.append(cell)
-        return planned
-
-    def _guard_report(self, cell: NotebookNode) -> list[str] | None:
-        """What the guard cell printed: the list of things it put back, or None."""
-        for output in cell.get("outputs", []):
-            if output.get("output_type") != "stream":
-                continue
-            for line in str(output.get("text", "")).splitlines():
-                parts = line.split(" ", 2)
-                if len(parts) == 3 and parts[0] == kernel_guard.MARK and parts[1] == self._token:
-                    try:
-                        return [str(item) for item in json.loads(parts[2])]
-                    except ValueError:
-                        return None
-        return None
-
-    def _remove_guard_cells(self, nb: NotebookNode) -> None:
-        kept: list[NotebookNode] = []
-        pending: list[str] | None = []
-        for cell in nb.cells:
-            role = cell.metadata.get(ROLE)
-            if role == "setup":
-                if self._guard_report(cell) is None:
-                    add_event(nb, "the grading guard could not be set up")
-                    flag(nb)
-                continue
-            if role == "guard":
-                pending = self._guard_report(cell)
-                continue
-            if is_test_cell(cell):
-                grade_id = cell.metadata["nbgrader"]["grade_id"]
-                if pending is None:
-                    cell.outputs.append(error_output(
-                        "GradingGuardError", "the check before this test did not run: the notebook "
-                        "changed how cells run; scored 0 and flagged for review"))
-                    add_event(nb, f"{grade_id}: the check before the test did not run (scored 0)")
-                    flag(nb)
-                elif pending:
-                    add_event(nb, f"before {grade_id} the grader put back: {', '.join(sorted(set(pending)))}")
-                    flag(nb)
-                pending = []
-            kept.append(cell)
-        nb.cells = kept
+    def _call(self, request: dict[str, Any], what: str, test_cell: NotebookNode, test_index: int) -> Any:
+        """One request of a hidden test, run in the kernel in a cell of its own that is
+        never part of the notebook, and its decoded reply."""
+        code, token = call_source(request)
+        call = NotebookNode(cell_type="code", source=code, outputs=[], execution_count=None,
+                            metadata=NotebookNode({ROLE: "call"}))
+        self.nb.cells.append(call)
+        index = len(self.nb.cells) - 1
+        self._limits[index] = self.max_reply_chars
+        try:
+            self._run(call, index, store_history=False)
+        except (DeadKernelError, CellTimeoutError) as err:
+            self.nb.cells.pop()
+            self._recover(test_cell, test_index, "KernelDiedError",
+                          f"a hidden test called {what}, which killed the kernel or did not stop "
+                          f"after {self.timeout} s; the kernel was restarted", replay_through=True)
+            raise KernelLost() from None
+        finally:
+            if self.nb.cells and self.nb.cells[-1] is call:
+                self.nb.cells.pop()
+            self._limits.pop(index, None)
+        if any(o.get("ename") == "CellTimeoutError" for o in call.outputs if o.output_type == "error"):
+            raise StudentError(f"{what} ran longer than the {self.timeout} s limit")
+        stdout = "".join(str(o.get("text", "")) for o in call.outputs
+                         if o.output_type == "stream" and o.get("name") == "stdout")
+        return parse_reply(stdout, token, what)
 
     # -- running the cells ----------------------------------------------------------------
     def preprocess_cell(self, cell: NotebookNode, resources: Any, index: int) -> tuple[NotebookNode, Any]:
@@ -148,9 +140,8 @@ class SandboxedExecute(Execute):
         if self._given_up:
             cell.outputs = [error_output("KernelDiedError", "not run: the kernel kept dying")]
             return cell, self.resources
-        inserted = ROLE in cell.metadata
         try:
-            self._run(cell, index, store_history=not inserted)
+            self._run(cell, index, store_history=True)
         except DeadKernelError:
             self._recover(cell, index, "KernelDiedError",
                           "the kernel died while running this cell (os._exit, a crash or the "
@@ -162,6 +153,8 @@ class SandboxedExecute(Execute):
         if any(o.get("ename") == "CellTimeoutError" for o in cell.outputs if o.output_type == "error"):
             self._skip_on_replay.add(index)
             add_event(self.nb, f"{self._name(cell, index)}: stopped after the {self.timeout} s time limit")
+        if self.hidden_tests is not None and is_test_cell(cell) and not self._given_up:
+            self._grade_in_grader(cell, index)
         return cell, self.resources
 
     def _name(self, cell: NotebookNode, index: int) -> str:
@@ -171,8 +164,15 @@ class SandboxedExecute(Execute):
     def _run(self, cell: NotebookNode, index: int, store_history: bool) -> None:
         self._chars[index] = 0
         self._dropped[index] = {}
+        started, cpu = time.monotonic(), self._kernel_cpu()
         try:
             self.execute_cell(cell, index, store_history=store_history)
+        except CellTimeoutError:
+            self._check_starved(cell, index, started, cpu)
+            raise
+        else:
+            if any(o.get("ename") == "CellTimeoutError" for o in cell.outputs if o.output_type == "error"):
+                self._check_starved(cell, index, started, cpu)
         finally:
             dropped = self._dropped.pop(index, {})
             for stream, chars in sorted(dropped.items()):
@@ -183,10 +183,31 @@ class SandboxedExecute(Execute):
                 add_event(self.nb, f"{self._name(cell, index)}: output over {self.max_output_chars} "
                                    "characters was cut")
 
-    def _recover(self, cell: NotebookNode, index: int, ename: str, evalue: str) -> None:
+    def _kernel_cpu(self) -> float | None:
+        """CPU seconds the kernel process has used so far, or None if it is gone."""
+        pid = getattr(getattr(self.km, "provisioner", None), "pid", None)
+        try:
+            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+        return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+    def _check_starved(self, cell: NotebookNode, index: int, started: float, cpu: float | None) -> None:
+        now, elapsed = self._kernel_cpu(), time.monotonic() - started
+        if cpu is None or now is None or now - cpu >= STARVED * elapsed:
+            return  # the student's code was computing the whole time: its own timeout
+        self._starved.append(f"{self._name(cell, index)} timed out after {elapsed:.0f} s with "
+                             f"{now - cpu:.1f} s of CPU: the machine was busy, or the code waited")
+
+    def _recover(self, cell: NotebookNode, index: int, ename: str, evalue: str,
+                 replay_through: bool = False) -> None:
+        """Restart the kernel and run again the cells before ``index`` (and the cell at
+        ``index`` itself when it ran to its end, ``replay_through``)."""
         cell.outputs.append(error_output(ename, evalue))
-        self._skip_on_replay.add(index)
+        if not replay_through:
+            self._skip_on_replay.add(index)
         add_event(self.nb, f"{self._name(cell, index)}: {ename}, kernel restarted")
+        flag(self.nb)
         self._restarts += 1
         if self._restarts > self.max_restarts:
             self._give_up()
@@ -194,7 +215,7 @@ class SandboxedExecute(Execute):
         assert self.km is not None and self.kc is not None
         run_sync(self.km.restart_kernel)(now=True)
         run_sync(self.kc.wait_for_ready)(timeout=self.startup_timeout)
-        for earlier in range(index):
+        for earlier in range(index + 1 if replay_through else index):
             before = self.nb.cells[earlier]
             if before.cell_type != "code" or earlier in self._skip_on_replay:
                 continue
@@ -220,7 +241,7 @@ class SandboxedExecute(Execute):
             content = msg["content"]
             size = len(content.get("text", "")) + sum(len(str(v)) for v in content.get("data", {}).values())
             used = self._chars.get(cell_index, 0)
-            if used + size > self.max_output_chars:
+            if used + size > self._limits.get(cell_index, self.max_output_chars):
                 name = content.get("name", "stdout")
                 dropped = self._dropped.setdefault(cell_index, {})
                 dropped[name] = dropped.get(name, 0) + size

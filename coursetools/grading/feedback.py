@@ -20,6 +20,7 @@ from nbformat import NotebookNode
 
 from .course import Course
 from .notebooks import HIDDEN_BEGIN, HIDDEN_END, notebook_language
+from .proxy import FAILED
 
 TEMPLATES = Path(__file__).parent / "templates"
 NBGRADER_TEMPLATES = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"
@@ -41,6 +42,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "hidden_failed": {"hu": "egy rejtett teszt nem teljesült (a rejtett teszteket nem mutatjuk meg)",
                       "en": "a hidden test failed (hidden tests are not shown)"},
     "line": {"hu": "{line}. sor", "en": "line {line}"},
+    "hidden_check": {"hu": "egy rejtett teszt nem teljesült: {what}", "en": "a hidden test failed: {what}"},
 }
 
 
@@ -88,6 +90,9 @@ class FeedbackView(NbGraderPreprocessor):
         prompt = f"In[{cell.get('execution_count')}]"
         for output in cell.get("outputs", []):
             if output.output_type != "error":
+                continue
+            if output.ename == FAILED:  # a hidden test of the grader (proxy.py): its label only
+                output.traceback = [words["hidden_check"].format(what=output.evalue)]
                 continue
             kept, in_hidden = [], False
             for entry in output.traceback[:-1]:

@@ -4,7 +4,7 @@ nbgrader scores a test cell 0 when it writes anything to stderr, and TensorFlow,
 and torch write there: C++ log lines on import, Python warnings when used. Two halves:
 
 - Python warnings (any library's: a warning is not an error) are printed on stdout by
-  the grading kernel (``kernel_guard.setup`` sets ``warnings.showwarning``);
+  the grading kernel (sandbox.py starts it with ``warnings.showwarning`` set so);
 - what the frameworks' C++ code writes straight to stderr is recognised here by its log
   format after the cell ran, and moved to a stdout output. Anything else on stderr stays
   there and scores 0, as in plain nbgrader; an exception always scores 0.

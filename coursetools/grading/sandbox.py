@@ -7,11 +7,21 @@ becomes the IPython kernel
   notebook that allocates all memory gets a MemoryError, not the machine's OOM killer;
 - gives it a clean environment (no database passwords or tokens of the grader) and a
   home and working folder of its own, with a umask that keeps its files private;
-- when the grader runs as root, runs it as a user id of its own (one per submission, not
-  in /etc/passwd, group ``GROUP``): the kernel then cannot read or change the gradebook,
-  the course's submissions or other kernels' files, and :func:`kill_user` ends whatever
-  it left behind. That user must be able to run the course's Python: :func:`check_access`
-  says what is in the way.
+- when the grader runs as root:
+  - puts it in mount and IPC namespaces of its own, where the course (sources, hidden
+    tests, gradebook, submissions), the grader's code and the grading run's folder are
+    covered by empty tmpfs mounts and /tmp, /var/tmp, /dev/shm and /run/lock are private
+    tmpfs; only the Python environment, the student package and the kernel's own home
+    and work folder are mounted back (``--hide``, ``--keep``, ``--keep-rw``). What it
+    writes there vanishes with it;
+  - runs it as a user id of its own (one per running job, held by a lock file, so two
+    grading runs on one machine never share one; not in /etc/passwd, group ``GROUP``)
+    with no way back to root (``PR_SET_NO_NEW_PRIVS``): it cannot change the grader's
+    files or signal other kernels, and :func:`kill_user` ends whatever it left behind;
+  - drops root before it touches anything in the kernel's home: root never follows a
+    path that the kernel can change.
+  That user must be able to run the course's Python: :func:`check_access` says what is
+  in the way.
 Without root the limits and the clean environment still apply, but the kernel runs as the
 grader's user (README.md, "Grading a class", says what that means).
 
@@ -21,7 +31,8 @@ Run as a script it uses the standard library only, before any course code is imp
 from __future__ import annotations
 
 import argparse
-import functools
+import ctypes
+import fcntl
 import json
 import os
 import pwd
@@ -30,11 +41,18 @@ import shutil
 import signal
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 FIRST_UID = 61000  # sandbox users: 61000 + n, skipping any uid that /etc/passwd names
 GROUP = 61000  # the sandbox users' group: what they need to reach (the Python) grants it
 KEPT_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "JPY_PARENT_PID")
+# Run by the kernel at start: a Python warning is not an error, so it goes to stdout,
+# where it cannot zero a test cell (noise.py). It leaves no name in the user namespace.
+WARNINGS_TO_STDOUT = ("__import__('warnings').showwarning = lambda message, category, filename, "
+                      "lineno, file=None, line=None: __import__('sys').stdout.write("
+                      "__import__('warnings').formatwarning(message, category, filename, lineno, line))")
 THREAD_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
               "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
 
@@ -43,30 +61,75 @@ def can_switch_user() -> bool:
     return os.geteuid() == 0
 
 
-@functools.lru_cache(maxsize=None)
-def sandbox_uid(index: int) -> int:
-    """The user id of the n-th submission of a run: the n-th id from FIRST_UID on that
-    no real user has (so two submissions never share one)."""
-    uid, free = FIRST_UID - 1, -1
-    while free < index:
-        uid += 1
+LOCKS = Path("/run/dlcourse-grading")  # one lock file per sandbox uid in use
+PRIVATE_TMP = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock")
+CLONE_NEWNS, CLONE_NEWIPC = 0x00020000, 0x08000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT = 1, 2, 4, 32
+MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
+PR_SET_NO_NEW_PRIVS = 38
+
+
+def free_uids() -> Iterator[int]:
+    """User ids from FIRST_UID on that no real user has."""
+    uid = FIRST_UID
+    while True:
         try:
             pwd.getpwuid(uid)
         except KeyError:
-            free += 1
-    return uid
+            yield uid
+        uid += 1
+
+
+@contextmanager
+def sandbox_user() -> Iterator[int]:
+    """A user id for one job, unique among all grading runs on this machine while the
+    job runs: the first free id whose lock file this process can lock (root only). The
+    user's processes and files are cleaned up before and after, in case an earlier run
+    was killed."""
+    LOCKS.mkdir(mode=0o700, exist_ok=True)
+    info = os.lstat(LOCKS)
+    if info.st_uid != 0 or info.st_mode & 0o077 or not os.path.isdir(LOCKS) or os.path.islink(LOCKS):
+        raise RuntimeError(f"{LOCKS} must be a folder of root's with mode 0700")
+    for uid in free_uids():
+        fd = os.open(LOCKS / f"{uid}.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            continue
+        try:
+            clean_user(uid)
+            yield uid
+        finally:
+            clean_user(uid)
+            os.close(fd)
+        return
+
+
+def clean_user(uid: int) -> None:
+    """Kill every process of a sandbox user and remove its files from the shared
+    temporary folders (those its kernels did not see as private)."""
+    kill_user(uid)
+    remove_user_files(uid)
 
 
 def kernelspec(folder: Path, *, uid: int | None, home: Path, work: Path, memory_mb: int,
-               cpu_seconds: int, file_mb: int, threads: int) -> Path:
+               cpu_seconds: int, file_mb: int, threads: int, hide: list[Path] = (),  # type: ignore[assignment]
+               keep: list[Path] = ()) -> Path:  # type: ignore[assignment]
     """Write a ``python3`` kernelspec that starts the kernel in this sandbox; returns the
-    folder to put first on JUPYTER_PATH."""
+    folder to put first on JUPYTER_PATH. As root (``uid``), ``hide`` is covered in the
+    kernel's namespace and ``keep`` (read-only) shows through."""
     argv = [sys.executable, str(Path(__file__).resolve()), "--home", str(home), "--work", str(work),
             "--memory-mb", str(memory_mb), "--cpu-seconds", str(cpu_seconds),
             "--file-mb", str(file_mb), "--threads", str(threads)]
     if uid is not None:
         argv += ["--uid", str(uid)]
-    argv += ["--", sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+        for path in hide:
+            argv += ["--hide", str(path)]
+        for path in keep:
+            argv += ["--keep", str(path)]
+    argv += ["--", sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+             f"--IPKernelApp.exec_lines={[WARNINGS_TO_STDOUT]!r}"]
     spec = folder / "kernels" / "python3"
     spec.mkdir(parents=True, exist_ok=True)
     (spec / "kernel.json").write_text(json.dumps({
@@ -78,6 +141,70 @@ def _become(uid: int) -> None:
     os.setgroups([])
     os.setgid(GROUP)
     os.setuid(uid)
+    _libc().prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)  # no setuid program gives root back
+
+
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, f"{what}: {os.strerror(code)}")
+
+
+def _mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
+    _check(_libc().mount(None if source is None else source.encode(), target.encode(),
+                         None if fstype is None else fstype.encode(), ctypes.c_ulong(flags),
+                         None if data is None else data.encode()), f"mount {target}")
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def isolate(hide: list[str], keep: list[str], keep_rw: list[str]) -> None:
+    """Enter new mount and IPC namespaces and cover ``hide`` and the shared temporary
+    folders; ``keep`` (read-only) and ``keep_rw`` are mounted back where they were."""
+    _check(_libc().unshare(CLONE_NEWNS | CLONE_NEWIPC), "unshare")
+    _mount(None, "/", None, MS_REC | MS_PRIVATE)
+    covered = [p for p in dict.fromkeys(os.path.realpath(p) for p in hide) if os.path.isdir(p)]
+    covered += [p for p in PRIVATE_TMP if os.path.isdir(p) and not os.path.islink(p)]
+    shown = sorted({os.path.realpath(p): rw for p, rw in
+                    [(p, False) for p in keep] + [(p, True) for p in keep_rw]}.items())
+    shown = [(p, rw) for p, rw in shown if any(_inside(p, c) for c in covered)]
+    # Handles to what stays visible, taken in this namespace before anything is covered.
+    handles = [(os.open(p, os.O_PATH | os.O_CLOEXEC), p, rw) for p, rw in shown]
+    for folder in covered:
+        mode = "1777" if folder in PRIVATE_TMP else "0755"
+        _mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, f"mode={mode},size=256m")
+    for fd, path, rw in handles:
+        if os.path.isdir(f"/proc/self/fd/{fd}"):
+            os.makedirs(path, mode=0o755, exist_ok=True)
+        else:
+            os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o644))
+        _mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
+        if not rw:
+            _mount(None, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID)
+        os.close(fd)
+
+
+def check_isolation() -> str | None:
+    """None if kernels can be isolated here (root, mount namespaces), else why not."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            isolate([], [], [])
+            os._exit(0)
+        except OSError as err:
+            os._exit(err.errno or 1)
+        finally:
+            os._exit(99)
+    _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    return None if code == 0 else os.strerror(code) if code != 99 else "unknown error"
 
 
 def check_access(paths: list[str]) -> str | None:
@@ -88,7 +215,7 @@ def check_access(paths: list[str]) -> str | None:
     if pid == 0:
         os.close(read)
         try:
-            _become(sandbox_uid(0))
+            _become(next(free_uids()))
             blocked = next((p for p in paths if not os.access(p, os.R_OK)), "")
             os.write(write, blocked.encode())
         finally:
@@ -166,22 +293,41 @@ def _reap() -> None:
             return
 
 
-def kill_user(uid: int) -> None:
-    """Kill every process of a sandbox user (root only): a forked helper takes the uid and
-    signals all it may signal, which are exactly that user's processes."""
+def _as_user(uid: int, action: Callable[[], None]) -> None:
+    """Run ``action`` in a forked child that has become ``uid`` (root only)."""
     pid = os.fork()
     if pid == 0:
         try:
             _become(uid)
-            os.kill(-1, signal.SIGKILL)
+            action()
         finally:
             os._exit(0)
     os.waitpid(pid, 0)
 
 
-def remove_user_files(uid: int, folders: tuple[str, ...] = ("/tmp", "/var/tmp", "/dev/shm")) -> None:
-    """Remove what a sandbox user wrote to the shared temporary folders. It can only write
-    where everybody may, so only world-writable folders are searched, not all of /tmp."""
+def kill_user(uid: int) -> None:
+    """Kill every process of a sandbox user (root only): a forked helper takes the uid and
+    signals all it may signal, which are exactly that user's processes; again, until
+    none is left (one could be forking)."""
+    def kill_all() -> None:
+        for _ in range(50):
+            try:
+                os.kill(-1, signal.SIGKILL)
+            except ProcessLookupError:
+                return
+            time.sleep(0.01)
+    _as_user(uid, kill_all)
+
+
+def remove_user_files(uid: int) -> None:
+    """Remove what a sandbox user wrote to the shared temporary folders, as that user:
+    root follows no path that a kernel made. The kernels see these folders as private
+    tmpfs (isolate); this clears what a kernel of an earlier, unisolated design or a
+    killed run could have left."""
+    _as_user(uid, lambda: _remove_own_files(uid, PRIVATE_TMP))
+
+
+def _remove_own_files(uid: int, folders: tuple[str, ...]) -> None:
     stack = list(folders)
     while stack:
         folder = stack.pop()
@@ -219,6 +365,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--file-mb", type=int, required=True)
     parser.add_argument("--threads", type=int, required=True)
     parser.add_argument("--uid", type=int)
+    parser.add_argument("--hide", action="append", default=[], help="covered in the kernel's view")
+    parser.add_argument("--keep", action="append", default=[], help="shown read-only")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -229,14 +377,21 @@ def main(argv: list[str] | None = None) -> None:
                MPLCONFIGDIR=str(args.home / ".matplotlib"), JUPYTER_RUNTIME_DIR=str(args.home / "runtime"),
                PYTHONNOUSERSITE="1", MALLOC_ARENA_MAX="2")
     if args.uid is not None and os.geteuid() == 0:
-        # The connection file is the grader's (mode 0600): hand the kernel its own copy.
+        # The connection file is the grader's (mode 0600): read it as root, then hand the
+        # kernel its own copy, written as the kernel's user into the kernel's home.
         where = command.index("-f") + 1
-        copy = args.home / "connection.json"
-        shutil.copyfile(command[where], copy)
-        os.chown(copy, args.uid, GROUP)
-        os.chmod(copy, 0o600)
-        command[where] = str(copy)
+        connection = Path(command[where]).read_bytes()
+        isolate(args.hide, args.keep, [str(args.home), str(args.work)])
         _become(args.uid)
+        copy = args.home / "connection.json"
+        try:
+            os.unlink(copy)
+        except FileNotFoundError:
+            pass
+        fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(connection)
+        command[where] = str(copy)
     _limit(resource.RLIMIT_AS, args.memory_mb * 2**20)
     _limit(resource.RLIMIT_CPU, args.cpu_seconds)
     _limit(resource.RLIMIT_FSIZE, args.file_mb * 2**20)
