@@ -9,7 +9,9 @@ notebooks (endless loops, os._exit, a kernel that kills itself, 100 MB of output
 memory hog only asks for 64 GiB at once, since plain nbgrader has no memory limit). Both
 use nbgrader's default 30 s per cell. Prints the seconds, the ratio, the seconds per
 submission and the lost grades (graded cells without a score) of each. Goal on 2 cores:
-at least 1.8 times faster than sequential nbgrader, with zero lost grades.
+at least 1.8 times faster than sequential nbgrader, with zero lost grades. The hidden tests
+live in hidden_tests/, which only the course's grader runs (in its own process, calling
+the kernel); plain nbgrader grades the visible tests alone, so it does slightly less work.
 """
 
 from __future__ import annotations
@@ -78,6 +80,8 @@ def make_course(folder: Path, handed_in: dict[str, bytes] | None) -> Path:
     folder.mkdir(parents=True)
     shutil.copy(ROOT / "nbgrader_config.py", folder)
     shutil.copytree(ROOT / "labs" / "lab01_en", folder / "labs" / "lab01_en")
+    # Only the course's grader reads them; plain nbgrader grades the visible tests alone.
+    shutil.copytree(ROOT / "hidden_tests", folder / "hidden_tests")
     subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "lab01_en", "--force"],
                    cwd=folder, env=tool_env(), check=True, capture_output=True)
     for student, data in (handed_in or {}).items():

@@ -69,17 +69,38 @@ def lab_site_path(lab: str, lang: str) -> str:
     return f"labs/{lab}_{lang}/{lab}_{lang}.ipynb"
 
 
+def _with_scripts(path: str) -> str:
+    """``path`` (a PATH value) with this Python's scripts folder first, once.
+
+    ``sudo .venv/bin/python`` runs the venv's Python without the venv on PATH; nbgrader
+    then cannot start ``alembic``, which it calls by name when it creates a gradebook.
+    The folder is the one next to ``sys.executable`` as called (not resolved: a venv's
+    python is a link to the base interpreter, whose folder has no alembic)."""
+    import os
+    import sys
+
+    bin_dir = str(Path(sys.executable).parent)
+    parts = [p for p in path.split(os.pathsep) if p and p != bin_dir]
+    return os.pathsep.join([bin_dir, *parts])
+
+
+def use_own_scripts() -> None:
+    """Put this Python's scripts first on this process's PATH: for nbgrader running in
+    this process (a new gradebook runs ``alembic``) and every process it starts."""
+    import os
+
+    os.environ["PATH"] = _with_scripts(os.environ.get("PATH", ""))
+
+
 def tool_env() -> dict[str, str]:
     """Environment for the tools this package runs: this Python's scripts first on PATH
     (nbgrader calls ``alembic`` by name), the repository importable (the book's Sphinx
     extension lives in coursetools), and frameworks kept quiet in every kernel."""
     import os
-    import sys
 
-    bin_dir = str(Path(sys.executable).parent)
     return {
         **os.environ,
-        "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
+        "PATH": _with_scripts(os.environ.get("PATH", "")),
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "TF_ENABLE_ONEDNN_OPTS": "0",

@@ -13,3 +13,9 @@ The instructor's workflow, one command per step (see README.md, "Grading a class
 
 Each step writes a CSV report under ``reports/`` saying what happened to each file.
 """
+
+from ..config import use_own_scripts
+
+# nbgrader runs in this process (the gradebook, the converters) and creates gradebooks
+# with the `alembic` command: this Python's own, also under `sudo .venv/bin/python`.
+use_own_scripts()

@@ -36,9 +36,17 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
 
     intake = commands.add_parser("intake", help="handed-in notebooks into submitted/")
-    intake.add_argument("inbox", type=Path, help="folder of handed-in files (searched recursively)")
-    intake.add_argument("--lab", required=True, help="the lab they hand in, e.g. lab01")
-    intake.add_argument("--roster", type=Path, help="CSV of the class with a Neptun column")
+    intake.add_argument("inbox", type=Path, help="folder of handed-in files (searched "
+                                                 "recursively), or a .zip such as Moodle's download")
+    which = intake.add_mutually_exclusive_group(required=True)
+    which.add_argument("--lab", help="the lab they hand in, e.g. lab01 (every language of it)")
+    which.add_argument("--assignment", dest="lab", help="or any nbgrader assignment, e.g. ps1")
+    intake.add_argument("--roster", type=Path,
+                        help="CSV of the class: student ids (a Neptun, ID number, id or username "
+                             "column), and names or Moodle participant numbers for Moodle folders "
+                             "(Moodle's grading worksheet works)")
+    intake.add_argument("--timezone", help="zone of times without one (zip entries, the roster's "
+                                           "times), e.g. Europe/Budapest; default: this machine's")
 
     for name, text in (("autograde", "grade every submission, in parallel"),
                        ("feedback", "feedback pages in each notebook's language"),
@@ -62,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     except FileNotFoundError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    # As nbgrader, run from the course folder, imports from it: plugins such as the late
+    # penalty's (c.AssignLatePenalties.plugin_class = "late.SubMarks").
+    if str(course.root) not in sys.path:
+        sys.path.insert(0, str(course.root))
     if re.match(r"\w+(\+\w+)?://[^/@]*:[^/@]*@", course.db_url):
         print("warning: the gradebook URL holds a password, which every user of this machine "
               "(and so every graded notebook) can read in the process list or the course "
@@ -84,20 +96,31 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _intake(course: Course, args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     from .intake import intake, read_roster, write_intake_report
 
+    notes: list[str] = []
     try:
-        roster = read_roster(args.roster) if args.roster else None
-        rows = intake(course, args.inbox, args.lab, roster)
+        tz = ZoneInfo(args.timezone) if args.timezone else None
+    except (ZoneInfoNotFoundError, ValueError):
+        print(f"error: unknown time zone {args.timezone!r} (e.g. Europe/Budapest, UTC)", file=sys.stderr)
+        return 2
+    try:
+        roster = read_roster(args.roster, tz) if args.roster else None
+        rows = intake(course, args.inbox, args.lab, roster, tz, notes)
     except (OSError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     report = write_intake_report(course, args.lab, rows)
-    placed = [r for r in rows if r.status != "not placed"]
-    print(f"{len(placed)} of {len(rows)} files placed in {course.root / 'submitted'}")
+    placed = [r for r in rows if r.status in ("placed", "already placed")]
+    files = [r for r in rows if r.status != "time read"]
+    print(f"{len(placed)} of {len(files)} files placed in {course.root / 'submitted'}")
     for row in rows:
         if row.status == "not placed":
             print(f"  not placed: {row.file}: {row.reason}")
+    for note in notes:
+        print(f"note: {note}")
     print(f"report: {report}")
     return 0
 

@@ -12,6 +12,17 @@ from traitlets.config.loader import PyFileConfigLoader
 CONFIG_FILE = "nbgrader_config.py"
 
 
+def cell_key(assignment: str, notebook: str, name: str) -> str:
+    """How results name a graded cell: its grade id in a notebook named like the
+    assignment (this course's labs), else ``notebook/grade_id``, since two notebooks of
+    one assignment may use the same id.
+
+    >>> cell_key("lab01_en", "lab01_en", "test_sse"), cell_key("ps1", "problem1", "squares")
+    ('test_sse', 'problem1/squares')
+    """
+    return name if notebook == assignment else f"{notebook}/{name}"
+
+
 @dataclass(frozen=True)
 class Course:
     """The course at ``root``, configured by its nbgrader_config.py like nbgrader itself."""
@@ -37,10 +48,34 @@ class Course:
         )
 
     def source_notebook(self, assignment: str) -> Path:
+        """This course's layout: the assignment is one notebook named like it."""
         return self.source_dir / assignment / f"{assignment}.ipynb"
 
-    def submitted(self, student: str, assignment: str) -> Path:
-        return self.root / "submitted" / student / assignment / f"{assignment}.ipynb"
+    def notebooks(self, assignment: str) -> list[str]:
+        """The notebooks of an assignment, as nbgrader finds them: every ``*.ipynb`` in
+        the assignment's source folder (``ps1`` -> ``["problem1", "problem2"]``)."""
+        return sorted(p.stem for p in (self.source_dir / assignment).glob("*.ipynb")
+                      if p.is_file() and not p.name.startswith("."))
+
+    def source_notebooks(self, assignment: str) -> list[Path]:
+        return [self.source_dir / assignment / f"{name}.ipynb" for name in self.notebooks(assignment)]
+
+    def submitted(self, student: str, assignment: str, notebook: str | None = None) -> Path:
+        folder = self.root / "submitted" / student / assignment
+        return folder / f"{notebook or assignment}.ipynb"
+
+    def header_footer(self) -> dict[str, str]:
+        """``IncludeHeaderFooter.header`` and ``.footer`` of the course's configuration,
+        as absolute paths. nbgrader opens them relative to the folder it runs in, the
+        course root; the grader runs nbgrader in temporary courses elsewhere."""
+        config = PyFileConfigLoader(CONFIG_FILE, path=str(self.root)).load_config()
+        found = {}
+        for key in ("header", "footer"):
+            value = config.get("IncludeHeaderFooter", {}).get(key)
+            if value:
+                path = Path(str(value)).expanduser()
+                found[key] = str(path if path.is_absolute() else self.root / path)
+        return found
 
     def autograded_dir(self, student: str, assignment: str) -> Path:
         return self.root / "autograded" / student / assignment
@@ -48,6 +83,9 @@ class Course:
     @property
     def reports(self) -> Path:
         return self.root / "reports"
+
+    def is_assignment(self, name: str) -> bool:
+        return bool(name) and "/" not in name and bool(self.notebooks(name))
 
     def assignments_of(self, lab: str) -> list[str]:
         """The assignments of a lab, one per language: lab01 -> [lab01_en, lab01_hu]."""

@@ -22,7 +22,8 @@ from __future__ import annotations
 import copy
 import os
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -103,8 +104,11 @@ class SandboxedExecute(Execute):
             cell.outputs.append(error_output(FAILED, str(err)))
         except AssertionError as err:
             cell.outputs.append(error_output(FAILED, str(err) or "a hidden test failed"))
-        except Exception as err:  # e.g. comparing a string the student returned with a number
-            cell.outputs.append(error_output(FAILED, f"{type(err).__name__}: {err}"[:500]))
+        except Exception as err:  # a string returned where a number was due, or a bug in the test
+            what = f"{type(err).__name__}: {err}"[:500]
+            cell.outputs.append(error_output(FAILED, what))
+            add_event(self.nb, f"{grade_id}: the hidden test itself raised {what}; check by hand")
+            flag(self.nb)
 
     def _call(self, request: dict[str, Any], what: str, test_cell: NotebookNode, test_index: int) -> Any:
         """One request of a hidden test, run in the kernel in a cell of its own that is
@@ -117,7 +121,7 @@ class SandboxedExecute(Execute):
         self._limits[index] = self.max_reply_chars
         try:
             self._run(call, index, store_history=False)
-        except (DeadKernelError, CellTimeoutError) as err:
+        except (DeadKernelError, CellTimeoutError):
             self.nb.cells.pop()
             self._recover(test_cell, test_index, "KernelDiedError",
                           f"a hidden test called {what}, which killed the kernel or did not stop "

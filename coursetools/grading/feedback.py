@@ -15,8 +15,8 @@ import re
 from pathlib import Path
 
 import nbgrader
-from nbgrader.preprocessors import NbGraderPreprocessor
 from nbformat import NotebookNode
+from nbgrader.preprocessors import NbGraderPreprocessor
 
 from .course import Course
 from .notebooks import HIDDEN_BEGIN, HIDDEN_END, notebook_language

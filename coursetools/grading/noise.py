@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from nbgrader.preprocessors import NbGraderPreprocessor
 from nbformat import NotebookNode
+from nbgrader.preprocessors import NbGraderPreprocessor
 
 from .events import add_event
 

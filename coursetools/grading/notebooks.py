@@ -19,7 +19,11 @@ class NotANotebook(Exception):
 
 def read_notebook(path: Path) -> Notebook:
     """The notebook in ``path``, or NotANotebook saying why it is not one."""
-    data = path.read_bytes()
+    return parse_notebook(path.read_bytes())
+
+
+def parse_notebook(data: bytes) -> Notebook:
+    """The notebook in a file's bytes, or NotANotebook saying why it is not one."""
     if not data.strip():
         raise NotANotebook("empty file")
     try:

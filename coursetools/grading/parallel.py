@@ -19,7 +19,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
@@ -29,13 +30,14 @@ from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
-from ..config import tool_env
-from . import sandbox
+from ..config import ROOT, tool_env
+from . import gradebook, sandbox
 from .course import CONFIG_FILE, Course
 from .gradebook import GradebookMismatch, check_recorded, differences, merge, structure
 from .notebooks import read_notebook
+from .proxy import hidden_tests_file, load_hidden_tests
 from .report import write_report
-from .worker import Job, Result, Settings, Template, guarded_names, run_in_child, zero_result
+from .worker import Job, Result, Settings, Template, run_in_child, zero_result
 
 COLUMNS = ["student", "assignment", "status", "score", "max_score", "review", "events", "file", "seconds"]
 
@@ -60,8 +62,10 @@ def nbgrader(course: Course, *args: str) -> subprocess.CompletedProcess:
 
 def make_template(course: Course, assignment: str, folder: Path) -> Template:
     """The assignment's gradebook and student version, made by the real nbgrader."""
-    if not course.source_notebook(assignment).is_file():
-        raise FileNotFoundError(f"{course.source_notebook(assignment)}: no such assignment source")
+    notebooks = course.notebooks(assignment)
+    if not notebooks:
+        raise FileNotFoundError(f"{course.source_dir / assignment}: no such assignment source "
+                                "(no notebook in it)")
     folder.mkdir(parents=True)
     shutil.copy(course.root / CONFIG_FILE, folder / CONFIG_FILE)
     shutil.copytree(course.source_dir / assignment, folder / "source" / assignment)
@@ -76,12 +80,29 @@ def make_template(course: Course, assignment: str, folder: Path) -> Template:
     changed = differences(real, fresh)
     if changed:
         raise GradebookMismatch(
-            f"{course.source_notebook(assignment)} no longer matches the gradebook "
+            f"{course.source_dir / assignment} no longer matches the gradebook "
             f"({'; '.join(changed)}). If students got the new version, run "
             f"`nbgrader generate_assignment {assignment} --force` first.")
-    modules, aliases = guarded_names(read_notebook(course.source_notebook(assignment)))
-    release = read_notebook(folder / "release" / assignment / f"{assignment}.ipynb")
-    return Template(assignment, course.course_id, folder, release, real.max_scores, modules, aliases)
+    releases = {name: read_notebook(folder / "release" / assignment / f"{name}.ipynb")
+                for name in notebooks}
+    release = releases.get(assignment, releases[notebooks[0]])
+    tests_file = hidden_tests_file(course.root, assignment)
+    try:
+        tests = load_hidden_tests(tests_file, set(real.max_scores)) if tests_file else None
+    except ValueError as err:
+        raise GradebookMismatch(str(err)) from None
+    return Template(assignment, course.course_id, folder, release, real.max_scores, tests,
+                    hidden_from_kernels(course, folder.parent), releases)
+
+
+def hidden_from_kernels(course: Course, workdir: Path) -> list[Path]:
+    """What no grading kernel may see: the course, this run's folder, the grader's
+    repository (its code, and its own labs and hidden tests) and a SQLite gradebook
+    wherever it is."""
+    hide = [course.root, workdir, ROOT]
+    if course.db_url.startswith("sqlite:///"):
+        hide.append(Path(course.db_url.removeprefix("sqlite:///")).resolve().parent)
+    return hide
 
 
 class SandboxError(Exception):
@@ -94,13 +115,20 @@ def check_sandbox() -> str:
         return f"kernels run as this user ({os.getuid()}): not separated from the grader (needs root)"
     import sysconfig
 
-    import dlcourse
     import ipykernel
     import numpy
+
+    import dlcourse
 
     needed = [os.path.realpath(sys.executable), os.path.dirname(os.__file__),
               str(sysconfig.get_config_var("LIBDIR")),
               *(os.path.dirname(m.__file__ or "") for m in (ipykernel, numpy, dlcourse))]
+    why = sandbox.check_isolation()
+    if why:
+        raise SandboxError(
+            f"kernels cannot be given a view of their own here (mount namespaces: {why}), so "
+            "they could read the course's solutions and hidden tests. Grade on a machine "
+            "(or a container with CAP_SYS_ADMIN) where root may create mount namespaces.")
     blocked = sandbox.check_access(needed)
     if blocked:
         raise SandboxError(
@@ -123,18 +151,45 @@ def _generate(course: Course, assignment: str, folder: Path) -> None:
     c.CourseDirectory.db_url = f"sqlite:///{folder / 'gradebook.db'}"
     c.CourseDirectory.assignment_id = assignment
     c.GenerateAssignment.force = True
+    for key, path in course.header_footer().items():  # relative to the course, not to here
+        if not Path(path).is_file():
+            raise FileNotFoundError(f"{course.root / CONFIG_FILE}: IncludeHeaderFooter.{key} "
+                                    f"is {path}, which does not exist")
+        setattr(c.IncludeHeaderFooter, key, path)
     config.merge(c)
     GenerateAssignment(coursedir=CourseDirectory(config=config), config=config).start()
 
 
 def find_jobs(course: Course, assignments: list[str], students: list[str] | None) -> list[Job]:
+    """One job per submission that holds a notebook of its assignment."""
     jobs: list[Job] = []
     for assignment in assignments:
-        for path in sorted((course.root / "submitted").glob(f"*/{assignment}/{assignment}.ipynb")):
-            student = path.parents[1].name
-            if students is None or student in students:
-                jobs.append(Job(len(jobs), student, assignment, path))
+        notebooks = course.notebooks(assignment)
+        for folder in sorted((course.root / "submitted").glob(f"*/{assignment}")):
+            student = folder.parent.name
+            files = {n: folder / f"{n}.ipynb" for n in notebooks if (folder / f"{n}.ipynb").is_file()}
+            if not files or (students is not None and student not in students):
+                continue
+            if notebooks == [assignment]:  # this course's labs: the job is the notebook
+                jobs.append(Job(len(jobs), student, assignment, files[assignment]))
+            else:
+                jobs.append(Job(len(jobs), student, assignment, folder, files=files))
     return jobs
+
+
+def late_penalty_config(course: Course) -> Config:
+    """The course's configuration for nbgrader's AssignLatePenalties; a plugin that does
+    not load (``c.AssignLatePenalties.plugin_class``) stops the run before any grading."""
+    from nbgrader.preprocessors import AssignLatePenalties
+    from traitlets import TraitError
+
+    config = PyFileConfigLoader(CONFIG_FILE, path=str(course.root)).load_config()
+    try:
+        AssignLatePenalties(config=config).init_plugin()
+    except (ImportError, AttributeError, TypeError, ValueError, TraitError) as err:
+        raise RuntimeError(f"{course.root / CONFIG_FILE}: the late penalty plugin does not load "
+                           f"({type(err).__name__}: {err})") from None
+    return config
 
 
 def autograde(course: Course, assignments: list[str], settings: Settings,
@@ -147,12 +202,21 @@ def autograde(course: Course, assignments: list[str], settings: Settings,
     run = Run()
     try:
         templates = {a: make_template(course, a, workdir / f"template-{a}") for a in assignments}
+        late_config = late_penalty_config(course)
         jobs = find_jobs(course, assignments, students)
         log(f"grading {len(jobs)} submissions with {settings.workers} workers")
         for result, folder in _run_jobs(jobs, templates, settings, workdir):
             template = templates[result.assignment]
             _keep_log(course, result, folder)
-            merge(course.db_url, course.course_id, result, template.max_scores)
+            try:
+                timestamp = gradebook.submission_time(
+                    course.root / "submitted" / result.student / result.assignment)
+            except ValueError as err:  # nbgrader would stop at it: the grades still count
+                timestamp = None
+                result.events.append(f"{err}: the submission's time is not recorded")
+                result.review = True
+            merge(course.db_url, course.course_id, result, template.max_scores,
+                  timestamp=timestamp, late_config=late_config)
             _keep_autograded(course, result)
             run.results.append(result)
             log(f"  {result.student} {result.assignment}: {_score(result):g}/"
@@ -164,35 +228,62 @@ def autograde(course: Course, assignments: list[str], settings: Settings,
         run.report = write_report(course.reports, f"autograde-{'-'.join(assignments)}", rows, COLUMNS)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+        course.protect_student_data()  # also what this run created (a new gradebook.db)
     run.seconds = time.monotonic() - start
     return run
 
 
 def _run_jobs(jobs: list[Job], templates: dict[str, Template], settings: Settings, workdir: Path):  # type: ignore[no-untyped-def]
-    """Run the jobs in forked workers; yield each result as it comes."""
+    """Run the jobs in forked workers; yield each result as it comes. A job that failed
+    because the machine was too busy (a kernel that did not start, a cell that timed out
+    while its kernel got little CPU) runs once more with three times the time."""
     context = multiprocessing.get_context("fork")
     waiting = list(jobs)
-    running: dict[int, tuple[Job, Any, float, Path]] = {}
+    running: dict[int, tuple[Job, Any, float, Path, ExitStack]] = {}
     while waiting or running:
         while waiting and len(running) < settings.workers:
             job = waiting.pop(0)
-            folder = workdir / f"{job.index:05d}"
+            folder = workdir / f"{job.index:05d}-{job.attempt}"
             folder.mkdir()
-            process = context.Process(target=run_in_child,
-                                      args=(job, templates[job.assignment], settings, folder))
+            held = ExitStack()
+            if sandbox.can_switch_user():
+                job.uid = held.enter_context(sandbox.sandbox_user())
+            process = context.Process(target=run_in_child, args=(
+                job, templates[job.assignment], _settings(settings, job), folder))
             process.start()
-            running[process.sentinel] = (job, process, time.monotonic(), folder)
+            running[process.sentinel] = (job, process, time.monotonic(), folder, held)
         wait(list(running), timeout=1.0)
-        for sentinel, (job, process, started, folder) in list(running.items()):
-            late = time.monotonic() - started > settings.submission_timeout
+        for sentinel, (job, process, started, folder, held) in list(running.items()):
+            late = time.monotonic() - started > _settings(settings, job).submission_timeout
             if process.is_alive() and not late:
                 continue
             if process.is_alive():
                 _stop(process)
             del running[sentinel]
-            result = _collect(job, templates[job.assignment], folder, late)
+            with held:  # the job's sandbox user is cleaned up and set free
+                result = _collect(job, templates[job.assignment], folder, late)
             result.seconds = round(time.monotonic() - started, 1)
+            again = _busy_machine(result)
+            if again and job.attempt == 1:
+                waiting.insert(0, replace(job, attempt=2, uid=None, retry_reason=again))
+                continue
+            if job.attempt == 2:
+                result.events.insert(0, f"graded a second time with more time: {job.retry_reason}")
+                if again:
+                    result.events.append(f"the machine was too busy again: {again}; check by hand")
+                    result.review = True
             yield result, folder
+
+
+def _settings(settings: Settings, job: Job) -> Settings:
+    return settings if job.attempt == 1 else settings.with_more_time()
+
+
+def _busy_machine(result: Result) -> str:
+    """Why a result may be the machine's fault rather than the notebook's, or ''."""
+    if result.status == "grader error":
+        return result.events[-1] if result.events else "the grader failed"
+    return "; ".join(result.starved)
 
 
 def _stop(process: Any) -> None:
@@ -204,10 +295,6 @@ def _stop(process: Any) -> None:
 
 def _collect(job: Job, template: Template, folder: Path, late: bool) -> Result:
     result_file = folder / "result.json"
-    if sandbox.can_switch_user() and (late or not result_file.is_file()):
-        uid = sandbox.sandbox_uid(job.index)  # the worker could not clean up after its kernel
-        sandbox.kill_user(uid)
-        sandbox.remove_user_files(uid)
     if late:
         return zero_result(job, template, "timed out", "grading took longer than the limit for one "
                            "submission: every cell scored 0")
@@ -230,14 +317,22 @@ def _keep_log(course: Course, result: Result, folder: Path) -> None:
 
 
 def _keep_autograded(course: Course, result: Result) -> None:
-    """The autograded notebook goes where nbgrader's generate_feedback looks for it."""
+    """The autograded notebooks go where nbgrader's generate_feedback looks for them."""
     target = course.autograded_dir(result.student, result.assignment)
     if target.exists():
         shutil.rmtree(target)
-    if result.autograded and Path(result.autograded).is_file():
+    found = Path(result.autograded) if result.autograded else None
+    if found is not None and found.is_file():
         target.mkdir(parents=True)
-        shutil.copy(result.autograded, target / f"{result.assignment}.ipynb")
-    result.autograded = str(target / f"{result.assignment}.ipynb") if target.exists() else None
+        shutil.copy(found, target / f"{result.assignment}.ipynb")
+        result.autograded = str(target / f"{result.assignment}.ipynb")
+    elif found is not None and found.is_dir() and any(found.glob("*.ipynb")):
+        target.mkdir(parents=True)
+        for notebook in found.glob("*.ipynb"):  # several notebooks: the folder
+            shutil.copy(notebook, target / notebook.name)
+        result.autograded = str(target)
+    else:
+        result.autograded = None
     for folder in (course.root / "autograded", target.parent):
         if folder.exists():
             os.chmod(folder, 0o700)

@@ -24,9 +24,10 @@ import base64
 import json
 import math
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 

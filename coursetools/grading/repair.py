@@ -35,6 +35,7 @@ class Repair:
     notebook: Notebook
     events: list[str] = field(default_factory=list)
     uncertain: bool = False
+    tampered: bool = False  # locked cells or grading metadata were edited: for review
 
 
 def _key(cell: dict[str, Any]) -> str:
@@ -125,6 +126,10 @@ def _restore(cells: list[dict[str, Any]], ref: list[dict[str, Any]], match: dict
                              if old.get(k) != meta.get(k))
             if changed:
                 result.events.append(f"cell {gid}: edited metadata restored ({', '.join(changed)})")
+                result.tampered = True
+        if meta.get("locked") and normalized(source_of(cell)) != normalized(source_of(ref[r])):
+            result.events.append(f"cell {gid}: its locked source was edited; the original was run")
+            result.tampered = True
         cell.setdefault("metadata", {})["nbgrader"] = copy.deepcopy(meta)
     kept = set(match.values())
     for s, cell in enumerate(cells):

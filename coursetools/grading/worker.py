@@ -4,18 +4,19 @@ Each submission gets a temporary course of its own: a copy of the assignment's g
 (made once per run by the real ``nbgrader generate_assignment``), the one submission, and
 a sandbox folder for the kernel. Nothing of other students is in it, and the real
 gradebook is not touched: the worker returns a :class:`Result`, and one process alone
-writes results into the real gradebook (gradebook.py). As everywhere in the course, an
-assignment is one notebook named like it (labs/lab01_en/lab01_en.ipynb).
+writes results into the real gradebook (gradebook.py). In this course an assignment is
+one notebook named like it (labs/lab01_en/lab01_en.ipynb); in any nbgrader course it may
+have several (ps1: problem1, problem2), graded together as ``nbgrader autograde`` does.
 """
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import shutil
 import sys
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,22 +24,31 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.api import Gradebook
 from nbgrader.converters import Autograde
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,
-                                    LimitOutput, SaveAutoGrades)
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
+)
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 from . import sandbox
-from .course import CONFIG_FILE
-from .events import recorded
+from .course import CONFIG_FILE, cell_key
+from .events import KEY, recorded
 from .execute import SandboxedExecute
 from .intake import MIN_OVERLAP
 from .noise import FrameworkNoise
-from .notebooks import (NotANotebook, Notebook, course_meta, fingerprints, nbgrader_meta,
-                        read_notebook, source_of)
+from .notebooks import (
+    NotANotebook,
+    Notebook,
+    course_meta,
+    fingerprints,
+    nbgrader_meta,
+    read_notebook,
+)
 from .repair import restore_grading_metadata
-
-ALWAYS_GUARDED = ["numpy", "numpy.testing", "math"]
 
 
 def default_workers() -> int:
@@ -57,6 +67,23 @@ class Settings:
     cpu_seconds: int = 900
     file_mb: int = 64
     output_chars: int = 100_000
+    startup_timeout: int = 60  # seconds for a kernel to start, as nbclient's default
+
+    def with_more_time(self, factor: int = 3) -> Settings:
+        """For a second try when the machine, not the notebook, was too slow."""
+        return replace(self, cell_timeout=self.cell_timeout * factor,
+                       startup_timeout=self.startup_timeout * factor,
+                       submission_timeout=self.submission_timeout * factor,
+                       cpu_seconds=self.cpu_seconds * factor)
+
+
+def kernel_needs() -> list[Path]:
+    """What a grading kernel must see of this machine's files: the Python environment
+    and the student package with its data (dlcourse, its question banks)."""
+    import dlcourse
+    from dlcourse.quiz.bank import bank_dir
+
+    return [Path(sys.prefix), *(Path(p) for p in dlcourse.__path__), bank_dir()]
 
 
 @dataclass
@@ -65,15 +92,23 @@ class Template:
 
     assignment: str
     course_id: str
-    folder: Path  # gradebook.db, source/<assignment>/, release/<assignment>/<assignment>.ipynb
-    release: Notebook
-    max_scores: dict[str, float]
-    modules: list[str]
-    aliases: dict[str, str]
+    folder: Path  # gradebook.db, source/<assignment>/, release/<assignment>/<notebook>.ipynb
+    release: Notebook  # of the notebook named like the assignment, else of the first one
+    max_scores: dict[str, float]  # by gradebook.cell_key
+    hidden_tests: dict[str, Callable[[Any], None]] | None  # by grade id; None: in the notebook
+    hide: list[Path]  # what the kernel must not see (sandbox.isolate)
+    releases: dict[str, Notebook] = field(default_factory=dict)  # every notebook's, by name
 
     @property
     def lab(self) -> str:
         return self.assignment.rsplit("_", 1)[0]
+
+    @property
+    def notebooks(self) -> list[str]:
+        return list(self.releases) or [self.assignment]
+
+    def release_of(self, notebook: str) -> Notebook:
+        return self.releases.get(notebook, self.release)
 
 
 @dataclass
@@ -81,7 +116,14 @@ class Job:
     index: int
     student: str
     assignment: str
-    path: Path
+    path: Path  # the handed-in notebook; of several notebooks, the submission's folder
+    uid: int | None = None  # its sandbox user, held for it by the coordinator (parallel.py)
+    attempt: int = 1  # 2: graded again with more time, the machine was too busy the first time
+    retry_reason: str = ""
+    files: dict[str, Path] = field(default_factory=dict)  # notebook -> file; {}: {assignment: path}
+
+    def notebook_files(self) -> dict[str, Path]:
+        return self.files or {self.assignment: self.path}
 
 
 @dataclass
@@ -94,8 +136,9 @@ class Result:
     comments: dict[str, str | None] = field(default_factory=dict)
     events: list[str] = field(default_factory=list)
     review: bool = False
-    autograded: str | None = None
+    autograded: str | None = None  # the notebook; of several notebooks, their folder
     seconds: float = 0.0
+    starved: list[str] = field(default_factory=list)  # cells timed out on a busy machine
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -111,76 +154,72 @@ def zero_result(job: Job, template: Template, status: str, reason: str) -> Resul
                   scores={gid: 0.0 for gid in template.max_scores}, events=[reason], review=True)
 
 
-def guarded_names(source: Notebook) -> tuple[list[str], dict[str, str]]:
-    """The modules the tests import (plus numpy, numpy.testing and math), and the names the notebook
-    gives them or their functions: (["numpy", "math", "torch"], {"np": "numpy"})."""
-    modules = list(ALWAYS_GUARDED)
-    imports: list[tuple[str, str, str]] = []  # (alias, module, attribute)
-    for cell in source["cells"]:
-        if cell.get("cell_type") != "code":
-            continue
-        code = "\n".join(line for line in source_of(cell).splitlines()
-                         if not line.lstrip().startswith(("%", "!")))
-        try:
-            tree = ast.parse(code)
-        except SyntaxError:
-            continue
-        test = bool(nbgrader_meta(cell).get("grade")) and not nbgrader_meta(cell).get("solution")
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                for name in node.names:
-                    alias = name.asname or name.name.split(".")[0]
-                    target = name.name if name.asname else name.name.split(".")[0]
-                    imports.append((alias, target, ""))
-                    if test and name.name.split(".")[0] not in modules:
-                        modules.append(name.name.split(".")[0])
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                for name in node.names:
-                    imports.append((name.asname or name.name, node.module, name.name))
-                if test and node.module.split(".")[0] not in modules:
-                    modules.append(node.module.split(".")[0])
-    aliases = {alias: f"{module}:{attribute}" if attribute else module
-               for alias, module, attribute in imports if module.split(".")[0] in modules}
-    return modules, aliases
+def _gradable(path: Path, name: str, template: Template) -> Notebook | tuple[str, str]:
+    """The handed-in notebook, or (status, reason) why it cannot be graded."""
+    try:
+        nb = read_notebook(path)
+    except NotANotebook as err:
+        return "not gradable", f"{err}: every cell scored 0"
+    except OSError as err:
+        return "not gradable", f"cannot read the file: {err}"
+    claimed = course_meta(nb).get("lab")
+    if claimed and claimed != template.lab:
+        return "not gradable", f"wrong assignment: the notebook is {claimed}, not {template.lab}"
+    reference = fingerprints(template.release_of(name))
+    if not claimed and len(fingerprints(nb) & reference) < MIN_OVERLAP * len(reference):
+        what = template.assignment if name == template.assignment else f"{name} of {template.assignment}"
+        return "not gradable", (f"not {what}: no course metadata and almost nothing in common "
+                                "with the assignment")
+    return nb
 
 
 def grade(job: Job, template: Template, settings: Settings, folder: Path) -> Result:
-    """Grade ``job`` in ``folder`` (a fresh, empty folder)."""
-    try:
-        nb = read_notebook(job.path)
-    except NotANotebook as err:
-        return zero_result(job, template, "not gradable", f"{err}: every cell scored 0")
-    except OSError as err:
-        return zero_result(job, template, "not gradable", f"cannot read the file: {err}")
-    claimed = course_meta(nb).get("lab")
-    if claimed and claimed != template.lab:
-        return zero_result(job, template, "not gradable",
-                           f"wrong assignment: the notebook is {claimed}, not {template.lab}")
-    reference = fingerprints(template.release)
-    if not claimed and len(fingerprints(nb) & reference) < MIN_OVERLAP * len(reference):
-        return zero_result(job, template, "not gradable",
-                           f"not {template.assignment}: no course metadata and almost nothing in "
-                           "common with the assignment")
-    repair = restore_grading_metadata(nb, template.release)
-    _build_course(job, template, folder, repair.notebook)
-    uid = sandbox.sandbox_uid(job.index) if sandbox.can_switch_user() else None
+    """Grade ``job`` in ``folder`` (a fresh, empty folder): every notebook of the
+    submission, in one run of nbgrader's Autograde, as ``nbgrader autograde`` does."""
+    several = template.notebooks != [job.assignment]
+    notebooks: dict[str, Notebook] = {}
+    events: list[str] = []
+    refused: list[str] = []  # events for notebooks that could not be graded
+    uncertain = tampered = False
+    for name, path in job.notebook_files().items():
+        found = _gradable(path, name, template)
+        if isinstance(found, tuple):
+            if not several:
+                return zero_result(job, template, *found)
+            refused.append(f"{name}.ipynb: {found[1]}")
+            continue
+        repair = restore_grading_metadata(found, template.release_of(name))
+        notebooks[name] = repair.notebook
+        events += [f"{name}.ipynb: {e}" if several else e for e in repair.events]
+        uncertain = uncertain or repair.uncertain
+        tampered = tampered or repair.tampered
+    if not notebooks:
+        return zero_result(job, template, "not gradable", "; ".join(refused))
+    _build_course(job, template, folder, notebooks)
+    uid = job.uid
     try:
         _autograde(job, template, settings, folder, uid)
     except Exception as err:  # nbgrader gave up on the notebook: nothing was graded
         result = zero_result(job, template, "grader error",
                              f"nbgrader could not grade it ({type(err).__name__}: {err}); "
                              f"log: {folder / 'grading.log'}")
-        result.events[:0] = repair.events
+        result.events[:0] = events
         return result
     finally:
         sandbox.kill_descendants()
         if uid is not None:
-            sandbox.kill_user(uid)
-            sandbox.remove_user_files(uid)
-    return _read_result(job, template, folder, repair.events, repair.uncertain)
+            sandbox.clean_user(uid)
+    result = _read_result(job, template, folder, events, uncertain)
+    result.review = result.review or tampered  # edited locked cells or grading metadata
+    if refused:  # nbgrader scored the cells of the missing notebooks 0
+        result.events += refused
+        result.review = True
+    missing = [n for n in template.notebooks if n not in job.notebook_files()]
+    result.events += [f"{n}.ipynb was not handed in: its cells scored 0" for n in missing]
+    return result
 
 
-def _build_course(job: Job, template: Template, folder: Path, notebook: Notebook) -> None:
+def _build_course(job: Job, template: Template, folder: Path, notebooks: dict[str, Notebook]) -> None:
     """The temporary course: the assignment's gradebook, its source files, one submission."""
     os.chmod(folder, 0o711)  # the sandbox user may pass through to its own folder, no more
     shutil.copy(template.folder / "gradebook.db", folder / "gradebook.db")
@@ -189,7 +228,8 @@ def _build_course(job: Job, template: Template, folder: Path, notebook: Notebook
                     ignore=shutil.ignore_patterns("*.ipynb"))
     submitted = folder / "submitted" / job.student / job.assignment
     submitted.mkdir(parents=True)
-    (submitted / f"{job.assignment}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    for name, notebook in notebooks.items():
+        (submitted / f"{name}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
     for private in ("source", "submitted"):
         os.chmod(folder / private, 0o700)
 
@@ -204,7 +244,8 @@ def _autograde(job: Job, template: Template, settings: Settings, folder: Path, u
         (shutil.copytree if item.is_dir() else shutil.copy)(item, work / item.name)
     jupyter = sandbox.kernelspec(folder / "jupyter", uid=uid, home=home, work=work,
                                  memory_mb=settings.memory_mb, cpu_seconds=settings.cpu_seconds,
-                                 file_mb=settings.file_mb, threads=1)
+                                 file_mb=settings.file_mb, threads=1, hide=template.hide,
+                                 keep=kernel_needs())
     os.environ["JUPYTER_PATH"] = str(jupyter)  # this worker process only
     sandbox.set_subreaper()
     config = _config(job, template, settings, folder, work)
@@ -228,9 +269,9 @@ def _config(job: Job, template: Template, settings: Settings, folder: Path, work
         SandboxedExecute, FrameworkNoise, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
         SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
     c.SandboxedExecute.timeout = settings.cell_timeout
+    c.SandboxedExecute.startup_timeout = settings.startup_timeout
     c.SandboxedExecute.max_output_chars = settings.output_chars
-    c.SandboxedExecute.guard_modules = template.modules
-    c.SandboxedExecute.guard_aliases = template.aliases
+    c.SandboxedExecute.hidden_tests = template.hidden_tests
     c.SandboxedExecute.work_dir = str(work)
     config.merge(c)
     return config
@@ -240,29 +281,39 @@ def _read_result(job: Job, template: Template, folder: Path, repair_events: list
                  uncertain: bool) -> Result:
     result = Result(job.student, job.assignment, str(job.path), "graded", events=list(repair_events))
     with Gradebook(f"sqlite:///{folder / 'gradebook.db'}", template.course_id) as gb:
-        notebook = gb.find_submission_notebook(job.assignment, job.assignment, job.student)
-        result.scores = {g.name: g.auto_score for g in notebook.grades}
-        result.comments = {c.name: c.auto_comment for c in notebook.comments}
-    autograded = folder / "autograded" / job.student / job.assignment / f"{job.assignment}.ipynb"
-    result.autograded = str(autograded)
-    nb = json.loads(autograded.read_text(encoding="utf-8"))
-    events, review = recorded(nb)
-    result.events += events
-    result.review = review
-    for cell in nb["cells"]:
-        meta = nbgrader_meta(cell)
-        if not meta.get("grade") or cell.get("cell_type") != "code":
-            continue
-        kinds = {(o.get("output_type"), o.get("name")) for o in cell.get("outputs", [])}
-        if ("stream", "stderr") in kinds and not any(kind == "error" for kind, _ in kinds):
-            result.events.append(f"{meta['grade_id']} scored 0 only because it wrote to stderr")
-            result.review = True
-    total = sum(score or 0 for score in result.scores.values())
-    if uncertain and total < sum(template.max_scores.values()):
+        for notebook in gb.find_submission(job.assignment, job.student).notebooks:
+            for g in notebook.grades:
+                result.scores[cell_key(job.assignment, notebook.name, g.name)] = g.auto_score
+            for c in notebook.comments:
+                result.comments[cell_key(job.assignment, notebook.name, c.name)] = c.auto_comment
+    autograded_dir = folder / "autograded" / job.student / job.assignment
+    several = template.notebooks != [job.assignment]
+    result.autograded = str(autograded_dir if several else autograded_dir / f"{job.assignment}.ipynb")
+    for name in template.notebooks:
+        autograded = autograded_dir / f"{name}.ipynb"
+        if not autograded.is_file():
+            continue  # not handed in
+        nb = json.loads(autograded.read_text(encoding="utf-8"))
+        events, review = recorded(nb)
+        result.events += events
+        result.review = result.review or review
+        result.starved += [str(s) for s in nb.get("metadata", {}).get(KEY, {}).get("starved", [])]
+        for cell in nb["cells"]:
+            meta = nbgrader_meta(cell)
+            if not meta.get("grade") or cell.get("cell_type") != "code":
+                continue
+            kinds = {(o.get("output_type"), o.get("name")) for o in cell.get("outputs", [])}
+            if ("stream", "stderr") in kinds and not any(kind == "error" for kind, _ in kinds):
+                where = f"{name}/{meta['grade_id']}" if several else meta["grade_id"]
+                result.events.append(f"{where} scored 0 only because it wrote to stderr")
+                result.review = True
+    # Cells nbgrader leaves unscored (written answers, task cells) are the formgrader's
+    # work, not an alarm; only the points the autograder gives are checked here.
+    scored = [key for key, score in result.scores.items() if score is not None]
+    total = sum(result.scores[key] or 0 for key in scored)
+    if uncertain and total < sum(template.max_scores.get(key, 0) for key in scored):
         result.events.append("the grader had to guess where some cells are: check the points")
         result.review = True
-    if any(score is None for score in result.scores.values()):
-        result.review = True  # nbgrader itself asks for manual grading
     return result
 
 

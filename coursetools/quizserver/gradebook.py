@@ -11,13 +11,12 @@ beside the labs.
 
 from __future__ import annotations
 
-import os
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from nbgrader.api import Gradebook
 
+from ..config import use_own_scripts
 from .store import results
 
 NOTEBOOK, CELL = "quiz", "score"
@@ -42,11 +41,7 @@ def add_to_gradebook(
     """Write one session's scores into the gradebook (running it again updates them)."""
     rounds, players = results(db, session_id)
     report = GradebookReport(assignment, len(rounds))
-    # nbgrader runs `alembic` by name to create or upgrade the database: find this
-    # Python's copy even when the virtual environment is not activated.
-    bin_dir = str(Path(sys.executable).parent)
-    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    use_own_scripts()  # nbgrader runs `alembic` by name to create the database
     with Gradebook(gradebook, course_id) as gb:
         gb.update_or_create_assignment(assignment)
         gb.update_or_create_notebook(NOTEBOOK, assignment)
