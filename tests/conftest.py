@@ -1,10 +1,17 @@
-"""Shared fixtures: the built site, the released labs, a real nbgrader course."""
+"""Shared fixtures: the built site, the released labs, a real nbgrader course, a class graded."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import shutil
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -45,3 +52,118 @@ def copy_repo(target: Path) -> Path:
                                     ".pytest_cache", "*.egg-info")
     shutil.copytree(ROOT, target, ignore=ignore)
     return target
+
+
+# -- One class's worth of submissions, graded once (tests/test_grading_batch.py, test_grading_attacks.py)
+
+GRADER_CODE = ("coursetools", "hidden_tests", "labs")  # folders of this repository a kernel must not change
+GRADING_OUTPUT = ("gradebook.db", "submitted", "autograded", "feedback", "reports")  # what grading writes
+CELL_TIMEOUT = 20  # seconds; the default is nbgrader's 30
+SANDBOX_UIDS = 61000  # the grader's sandbox users have this user id or a higher one
+
+
+@dataclass
+class GradedClass:
+    root: Path
+    intake: list[dict[str, str]]
+    report: dict[str, dict[str, str]]  # student -> row of the grading report
+    scores: dict[str, dict[str, float | None]]  # student -> grade_id -> score in the gradebook
+    flagged: dict[str, bool]
+    manual_scores: list[float]
+    autograde_output: str
+    before: dict[str, str]  # fingerprint() before intake
+    after: dict[str, str]  # and after autograde and export
+    started: float  # time.time() before intake
+    finished: float  # and after export
+
+    def files(self, student: str) -> dict[str, str]:
+        return next(r for r in self.intake if r["student"] == student)
+
+    def printed(self, student: str, assignment: str = "lab01_en") -> list[str]:
+        """The lines the student's kernel printed, from the autograded notebook."""
+        autograded = self.root / "autograded" / student / assignment / f"{assignment}.ipynb"
+        return [line for cell in json.loads(autograded.read_text(encoding="utf-8"))["cells"]
+                for line in "".join("".join(out.get("text", "")) for out in cell.get("outputs", [])).splitlines()]
+
+
+def grading(*args: str, root: Path, check: bool = True) -> str:
+    return run([PYTHON, "-m", "coursetools.grading", "--course", str(root), *args], check=check).stdout
+
+
+def _grader_files(course: Path) -> list[Path]:
+    files = [p for folder in GRADER_CODE for p in (ROOT / folder).rglob("*")]
+    files += [p for p in course.rglob("*") if p.relative_to(course).parts[0] not in GRADING_OUTPUT]
+    return [p for p in files if p.is_file() and "__pycache__" not in p.parts]
+
+
+def fingerprint(course: Path) -> dict[str, str]:
+    """sha256 and owner of every file of the grader's code (GRADER_CODE) and of the course
+    folder, but for what grading writes there (GRADING_OUTPUT)."""
+    return {str(p): f"{hashlib.sha256(p.read_bytes()).hexdigest()} uid {p.stat().st_uid}" for p in _grader_files(course)}
+
+
+@contextmanager
+def taken_back(course: Path) -> Iterator[None]:
+    """Afterwards, put back every file of the grader's that now belongs to a sandbox user
+    (an attack that won leaves the repository as it was; its test fails all the same)."""
+    saved = {p: (p.read_bytes(), p.stat()) for p in _grader_files(course)}
+    try:
+        yield
+    finally:
+        for path, (data, info) in saved.items():
+            try:
+                if path.is_symlink() or path.stat().st_uid >= SANDBOX_UIDS:
+                    path.unlink()
+                    path.write_bytes(data)
+                    os.chown(path, info.st_uid, info.st_gid)
+                    os.chmod(path, info.st_mode)
+            except OSError:
+                pass
+
+
+@pytest.fixture(scope="session")
+def graded(tmp_path_factory: pytest.TempPathFactory) -> GradedClass:
+    """Every case of tests/grading_cases.py (CASES) handed in, taken in and graded by the
+    real commands, once: intake, autograde in parallel, export."""
+    from nbgrader.api import Gradebook
+
+    from coursetools.grading.report import read_report
+
+    from .grading_cases import CASES, root_exec_marker
+    from .nbgrader_course import Course
+
+    root = tmp_path_factory.mktemp("class")
+    assignments = sorted({case.assignment for case in CASES.values()})
+    Course(root, *assignments)
+    inbox = tmp_path_factory.mktemp("inbox")
+    for name, case in CASES.items():
+        data = case.make(root)
+        if case.intake:
+            filename = case.filename or f"Copy of {case.assignment} - {case.student}.ipynb"
+            (inbox / filename).write_bytes(data)
+        else:  # rejected by intake (tested there): placed as nbgrader's own collect would
+            folder = root / "submitted" / case.student / case.assignment
+            folder.mkdir(parents=True)
+            (folder / f"{case.assignment}.ipynb").write_bytes(data)
+            (inbox / f"{case.student}_{case.assignment}.ipynb").write_bytes(data)
+    for case in CASES.values():  # from an earlier run of an attack that won
+        root_exec_marker(case.student).unlink(missing_ok=True)
+    before, started = fingerprint(root), time.time()
+    with taken_back(root):
+        grading("intake", str(inbox), "--lab", "lab01", root=root)
+        intake = read_report(next((root / "reports").glob("intake-*.csv")))
+        output = grading("autograde", *assignments, "--cell-timeout", str(CELL_TIMEOUT),
+                         "--memory-mb", "3072", root=root)
+        # export, as root: an attack that got hold of the grader's code would run now
+        grading("export", "--lab", "lab01", "--out", str(tmp_path_factory.mktemp("export") / "grades.csv"),
+                root=root, check=False)
+        after, finished = fingerprint(root), time.time()
+    report = {row["student"]: row for row in read_report(next((root / "reports").glob("autograde-*.csv")))}
+    scores, flagged, manual = {}, {}, []
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", "dl-course") as gb:
+        for case in CASES.values():
+            notebook = gb.find_submission_notebook(case.assignment, case.assignment, case.student)
+            scores[case.student] = {g.name: g.score for g in notebook.grades}
+            flagged[case.student] = notebook.flagged
+            manual += [g.manual_score for g in notebook.grades if g.manual_score is not None]
+    return GradedClass(root, intake, report, scores, flagged, manual, output, before, after, started, finished)

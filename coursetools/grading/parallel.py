@@ -30,14 +30,14 @@ from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
-from ..config import ROOT, tool_env
+from ..config import tool_env
 from . import gradebook, sandbox
 from .course import CONFIG_FILE, Course
 from .gradebook import GradebookMismatch, check_recorded, differences, merge, structure
 from .notebooks import read_notebook
 from .proxy import hidden_tests_file, load_hidden_tests
 from .report import write_report
-from .worker import Job, Result, Settings, Template, run_in_child, zero_result
+from .worker import Job, Result, Settings, Template, kernel_needs, run_in_child, zero_result
 
 COLUMNS = ["student", "assignment", "status", "score", "max_score", "review", "events", "file", "seconds"]
 
@@ -91,18 +91,8 @@ def make_template(course: Course, assignment: str, folder: Path) -> Template:
         tests = load_hidden_tests(tests_file, set(real.max_scores)) if tests_file else None
     except ValueError as err:
         raise GradebookMismatch(str(err)) from None
-    return Template(assignment, course.course_id, folder, release, real.max_scores, tests,
-                    hidden_from_kernels(course, folder.parent), releases)
+    return Template(assignment, course.course_id, folder, release, real.max_scores, tests, releases)
 
-
-def hidden_from_kernels(course: Course, workdir: Path) -> list[Path]:
-    """What no grading kernel may see: the course, this run's folder, the grader's
-    repository (its code, and its own labs and hidden tests) and a SQLite gradebook
-    wherever it is."""
-    hide = [course.root, workdir, ROOT]
-    if course.db_url.startswith("sqlite:///"):
-        hide.append(Path(course.db_url.removeprefix("sqlite:///")).resolve().parent)
-    return hide
 
 
 class SandboxError(Exception):
@@ -126,10 +116,10 @@ def check_sandbox() -> str:
     why = sandbox.check_isolation()
     if why:
         raise SandboxError(
-            f"kernels cannot be given a view of their own here (mount namespaces: {why}), so "
-            "they could read the course's solutions and hidden tests. Grade on a machine "
-            "(or a container with CAP_SYS_ADMIN) where root may create mount namespaces.")
-    blocked = sandbox.check_access(needed)
+            f"kernels cannot be given a view of their own here (namespaces: {why}), so they "
+            "could read the course's solutions and hidden tests. Grade on a machine (or a "
+            "container with CAP_SYS_ADMIN) where root may create mount and network namespaces.")
+    blocked = sandbox.check_access(needed, [str(p) for p in kernel_needs()])
     if blocked:
         raise SandboxError(
             f"{blocked} is closed to other users, so the sandbox users that run the students' "
@@ -269,8 +259,9 @@ def _run_jobs(jobs: list[Job], templates: dict[str, Template], settings: Setting
                 continue
             if job.attempt == 2:
                 result.events.insert(0, f"graded a second time with more time: {job.retry_reason}")
-                if again:
-                    result.events.append(f"the machine was too busy again: {again}; check by hand")
+                if again:  # a grader error is among the events already; starving is not
+                    detail = "" if result.status == "grader error" else f" ({again})"
+                    result.events.append(f"it failed again with more time{detail}: check by hand")
                     result.review = True
             yield result, folder
 

@@ -63,7 +63,8 @@ def can_switch_user() -> bool:
 
 LOCKS = Path("/run/dlcourse-grading")  # one lock file per sandbox uid in use
 PRIVATE_TMP = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock")
-CLONE_NEWNS, CLONE_NEWIPC = 0x00020000, 0x08000000
+CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWNET = 0x00020000, 0x08000000, 0x40000000
+SIOCSIFFLAGS, IFF_UP, IFF_LOOPBACK, IFF_RUNNING = 0x8914, 0x1, 0x8, 0x40
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT = 1, 2, 4, 32
 MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
 PR_SET_NO_NEW_PRIVS = 38
@@ -114,18 +115,15 @@ def clean_user(uid: int) -> None:
 
 
 def kernelspec(folder: Path, *, uid: int | None, home: Path, work: Path, memory_mb: int,
-               cpu_seconds: int, file_mb: int, threads: int, hide: list[Path] = (),  # type: ignore[assignment]
-               keep: list[Path] = ()) -> Path:  # type: ignore[assignment]
+               cpu_seconds: int, file_mb: int, threads: int, keep: list[Path]) -> Path:
     """Write a ``python3`` kernelspec that starts the kernel in this sandbox; returns the
-    folder to put first on JUPYTER_PATH. As root (``uid``), ``hide`` is covered in the
-    kernel's namespace and ``keep`` (read-only) shows through."""
+    folder to put first on JUPYTER_PATH. As root (``uid``), the kernel's root holds the
+    system, ``keep`` (read-only) and its own home and work folder (:func:`isolate`)."""
     argv = [sys.executable, str(Path(__file__).resolve()), "--home", str(home), "--work", str(work),
             "--memory-mb", str(memory_mb), "--cpu-seconds", str(cpu_seconds),
             "--file-mb", str(file_mb), "--threads", str(threads)]
     if uid is not None:
         argv += ["--uid", str(uid)]
-        for path in hide:
-            argv += ["--hide", str(path)]
         for path in keep:
             argv += ["--keep", str(path)]
     argv += ["--", sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
@@ -164,31 +162,57 @@ def _inside(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip("/") + "/")
 
 
-def isolate(hide: list[str], keep: list[str], keep_rw: list[str]) -> None:
-    """Enter new mount and IPC namespaces and cover ``hide`` and the shared temporary
-    folders; ``keep`` (read-only) and ``keep_rw`` are mounted back where they were."""
+SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/dev", "/proc", "/sys")
+
+
+def isolate(keep: list[str], keep_rw: list[str]) -> None:
+    """Enter new mount and IPC namespaces whose root holds only the system's programs
+    and libraries (SYSTEM), ``keep`` (read-only), ``keep_rw``, and private /tmp, /var/tmp,
+    /dev/shm and /run/lock; then make it this process's root. Whatever else the machine
+    holds (the course, its copies and backups, the grader, other kernels' folders,
+    sockets in /run) does not exist for the kernel."""
     _check(_libc().unshare(CLONE_NEWNS | CLONE_NEWIPC), "unshare")
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
-    covered = [p for p in dict.fromkeys(os.path.realpath(p) for p in hide) if os.path.isdir(p)]
-    covered += [p for p in PRIVATE_TMP if os.path.isdir(p) and not os.path.islink(p)]
-    shown = sorted({os.path.realpath(p): rw for p, rw in
-                    [(p, False) for p in keep] + [(p, True) for p in keep_rw]}.items())
-    shown = [(p, rw) for p, rw in shown if any(_inside(p, c) for c in covered)]
-    # Handles to what stays visible, taken in this namespace before anything is covered.
-    handles = [(os.open(p, os.O_PATH | os.O_CLOEXEC), p, rw) for p, rw in shown]
-    for folder in covered:
-        mode = "1777" if folder in PRIVATE_TMP else "0755"
-        _mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, f"mode={mode},size=256m")
-    for fd, path, rw in handles:
-        if os.path.isdir(f"/proc/self/fd/{fd}"):
-            os.makedirs(path, mode=0o755, exist_ok=True)
+    LOCKS.mkdir(mode=0o700, exist_ok=True)
+    new_root = str(LOCKS)  # covered by the new root in this namespace only
+    _mount("tmpfs", new_root, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m")
+    # Outer mounts first: /tmp before a kernel's home inside it, /dev before /dev/shm.
+    mounts = [(p, "tmpfs" if p in PRIVATE_TMP else "rw" if p in keep_rw else "ro")
+              for p in dict.fromkeys([*SYSTEM, *PRIVATE_TMP, *keep, *keep_rw])]
+    for path, kind in sorted(mounts, key=lambda item: item[0].rstrip("/").count("/")):
+        target = new_root + path
+        if kind == "tmpfs":
+            os.makedirs(target, mode=0o755, exist_ok=True)
+            _mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=256m")
+            continue
+        if os.path.islink(path) and path in SYSTEM:  # /bin -> usr/bin on merged-/usr systems
+            os.symlink(os.readlink(path), target)
+            continue
+        real = os.path.realpath(path)
+        if not os.path.exists(real):
+            continue
+        if os.path.isdir(real):
+            os.makedirs(target, mode=0o755, exist_ok=True)
         else:
-            os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o644))
-        _mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
-        if not rw:
-            _mount(None, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID)
-        os.close(fd)
+            os.makedirs(os.path.dirname(target), mode=0o755, exist_ok=True)
+            os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o644))
+        _mount(real, target, None, MS_BIND | MS_REC)
+        if kind == "ro" and path not in ("/dev", "/proc"):
+            _mount(None, target, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID)
+    os.chroot(new_root)
+    os.chdir("/")
+
+
+def private_network() -> None:
+    """Give this process (a grading worker, as root) and the kernel it starts a network
+    of their own, with only a loopback: no other kernel can listen to this one's
+    messages, and no server of the machine (a PostgreSQL gradebook) can be reached."""
+    import socket
+    import struct
+
+    _check(_libc().unshare(CLONE_NEWNET), "unshare network")
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:  # ip link set lo up
+        fcntl.ioctl(s, SIOCSIFFLAGS, struct.pack("16sH22x", b"lo", IFF_UP | IFF_LOOPBACK | IFF_RUNNING))
 
 
 def check_isolation() -> str | None:
@@ -196,7 +220,8 @@ def check_isolation() -> str | None:
     pid = os.fork()
     if pid == 0:
         try:
-            isolate([], [], [])
+            private_network()
+            isolate([sys.prefix], [])
             os._exit(0)
         except OSError as err:
             os._exit(err.errno or 1)
@@ -207,14 +232,16 @@ def check_isolation() -> str | None:
     return None if code == 0 else os.strerror(code) if code != 99 else "unknown error"
 
 
-def check_access(paths: list[str]) -> str | None:
-    """Can a sandbox user read ``paths`` (the Python, its libraries)? None, or the first
-    path it cannot reach, found by a forked child that becomes such a user."""
+def check_access(paths: list[str], keep: list[str]) -> str | None:
+    """Can a sandbox user read ``paths`` (the Python, its libraries) in a kernel's view of
+    the machine (:func:`isolate` with ``keep``)? None, or the first path it cannot reach,
+    found by a forked child that becomes such a user there."""
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(read)
         try:
+            isolate(keep, [])
             _become(next(free_uids()))
             blocked = next((p for p in paths if not os.access(p, os.R_OK)), "")
             os.write(write, blocked.encode())
@@ -312,11 +339,29 @@ def kill_user(uid: int) -> None:
     def kill_all() -> None:
         for _ in range(50):
             try:
-                os.kill(-1, signal.SIGKILL)
+                os.kill(-1, signal.SIGKILL)  # succeeds even with nothing to kill (EPERM counts)
             except ProcessLookupError:
+                return
+            if not _processes_of(uid, but=os.getpid()):
                 return
             time.sleep(0.01)
     _as_user(uid, kill_all)
+
+
+def _processes_of(uid: int, but: int) -> list[int]:
+    """The live processes whose real user id is ``uid``, except ``but`` (a killed process
+    that waits to be reaped is no longer running)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) != but:
+            try:
+                status = dict(line.split(":", 1) for line in
+                              Path(f"/proc/{entry}/status").read_text().splitlines() if ":" in line)
+            except OSError:
+                continue
+            if status.get("Uid", "").split()[:1] == [str(uid)] and not status.get("State", "").strip().startswith("Z"):
+                found.append(int(entry))
+    return found
 
 
 def remove_user_files(uid: int) -> None:
@@ -365,7 +410,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--file-mb", type=int, required=True)
     parser.add_argument("--threads", type=int, required=True)
     parser.add_argument("--uid", type=int)
-    parser.add_argument("--hide", action="append", default=[], help="covered in the kernel's view")
     parser.add_argument("--keep", action="append", default=[], help="shown read-only")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
@@ -381,7 +425,7 @@ def main(argv: list[str] | None = None) -> None:
         # kernel its own copy, written as the kernel's user into the kernel's home.
         where = command.index("-f") + 1
         connection = Path(command[where]).read_bytes()
-        isolate(args.hide, args.keep, [str(args.home), str(args.work)])
+        isolate(args.keep, [str(args.home), str(args.work)])
         _become(args.uid)
         copy = args.home / "connection.json"
         try:

@@ -12,6 +12,7 @@ have several (ps1: problem1, problem2), graded together as ``nbgrader autograde`
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import sys
@@ -78,12 +79,14 @@ class Settings:
 
 
 def kernel_needs() -> list[Path]:
-    """What a grading kernel must see of this machine's files: the Python environment
-    and the student package with its data (dlcourse, its question banks)."""
+    """What a grading kernel sees of this machine's files besides the system's
+    (sandbox.isolate): the Python installation and environment, and the student package
+    with its data (dlcourse, its question banks)."""
     import dlcourse
     from dlcourse.quiz.bank import bank_dir
 
-    return [Path(sys.prefix), *(Path(p) for p in dlcourse.__path__), bank_dir()]
+    python = {Path(sys.base_prefix), Path(sys.prefix), Path(os.path.realpath(sys.executable)).parents[1]}
+    return [*sorted(python), *(Path(p) for p in dlcourse.__path__), bank_dir()]
 
 
 @dataclass
@@ -96,7 +99,6 @@ class Template:
     release: Notebook  # of the notebook named like the assignment, else of the first one
     max_scores: dict[str, float]  # by gradebook.cell_key
     hidden_tests: dict[str, Callable[[Any], None]] | None  # by grade id; None: in the notebook
-    hide: list[Path]  # what the kernel must not see (sandbox.isolate)
     releases: dict[str, Notebook] = field(default_factory=dict)  # every notebook's, by name
 
     @property
@@ -244,12 +246,18 @@ def _autograde(job: Job, template: Template, settings: Settings, folder: Path, u
         (shutil.copytree if item.is_dir() else shutil.copy)(item, work / item.name)
     jupyter = sandbox.kernelspec(folder / "jupyter", uid=uid, home=home, work=work,
                                  memory_mb=settings.memory_mb, cpu_seconds=settings.cpu_seconds,
-                                 file_mb=settings.file_mb, threads=1, hide=template.hide,
-                                 keep=kernel_needs())
+                                 file_mb=settings.file_mb, threads=1, keep=kernel_needs())
     os.environ["JUPYTER_PATH"] = str(jupyter)  # this worker process only
     sandbox.set_subreaper()
+    if uid is not None:
+        sandbox.private_network()  # the kernel talks to this worker, and to no one else
     config = _config(job, template, settings, folder, work)
-    converter = Autograde(coursedir=CourseDirectory(config=config), config=config)
+    # nbgrader's converters log to their parent app's logger; without one, to nowhere. A
+    # failure's traceback goes to this worker's stderr, that is grading.log (run_in_child).
+    log = logging.getLogger("dlcourse.grading.nbgrader")
+    if not log.handlers:
+        log.addHandler(logging.StreamHandler(sys.stderr))
+    converter = Autograde(coursedir=CourseDirectory(config=config), config=config, log=log)
     converter.start()
 
 
