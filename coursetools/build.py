@@ -28,7 +28,7 @@ import yaml
 from dlcourse.quiz import BankError, load_bank
 
 from . import lectures, release
-from .config import BUILD, LANGS, ROOT, SITE, lab_site_path, load_config, tool_env
+from .config import BUILD, LANGS, ROOT, SITE, kernel_env, lab_site_path, load_config
 from .sources import SourceError, check_syntax
 from .vendor import BOOK_STATIC, MATHJAX_SCRIPT, vendor
 
@@ -62,6 +62,21 @@ def check_sources() -> None:
         load_bank(bank)
 
 
+# The book's kernels draw figures as SVG: sharp at any zoom, and the text of a figure
+# stays in the file (a test reads it). IPython reads this from $IPYTHONDIR.
+KERNEL_CONFIG = 'c.InlineBackend.figure_formats = {"svg"}\n'
+
+
+def book_kernel_env(lang: str) -> dict[str, str]:
+    """The environment of the kernels that execute the ``lang`` book's pages."""
+    ipython = BUILD / "ipython"
+    config = ipython / "profile_default" / "ipython_kernel_config.py"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    if not config.exists() or config.read_text(encoding="utf-8") != KERNEL_CONFIG:
+        config.write_text(KERNEL_CONFIG, encoding="utf-8")
+    return {**kernel_env(lang), "IPYTHONDIR": str(ipython)}
+
+
 def build_book(lang: str) -> Path:
     """Run Jupyter Book for one language; return its HTML folder."""
     out = BUILD / "book" / lang
@@ -76,7 +91,7 @@ def build_book(lang: str) -> Path:
         "--config", str(config_path), "--toc", str(BOOK / lang / "_toc.yml"),
         "--path-output", str(out), "--builder", "html", "-W", "-n", "--keep-going",
     ]
-    result = subprocess.run(command, cwd=ROOT, env=tool_env(), capture_output=True, text=True)
+    result = subprocess.run(command, cwd=ROOT, env=book_kernel_env(lang), capture_output=True, text=True)
     log = out / "build.log"
     log.write_text(result.stdout + result.stderr, encoding="utf-8")
     if result.returncode != 0:

@@ -10,10 +10,11 @@ from typing import Any
 
 import yaml
 
+from dlcourse.text import LANGS  # noqa: F401  (re-exported: the one tuple of languages)
+
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
 SITE = BUILD / "site"
-LANGS = ("hu", "en")
 OTHER = {"hu": "en", "en": "hu"}
 COLAB = "https://colab.research.google.com/github"
 
@@ -105,3 +106,12 @@ def tool_env() -> dict[str, str]:
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "TF_ENABLE_ONEDNN_OPTS": "0",
     }
+
+
+def kernel_env(lang: str) -> dict[str, str]:
+    """:func:`tool_env` for the kernels that run a book page or a deck of ``lang``.
+
+    Twin pages have identical code, so their language comes from outside the code: the
+    ``COURSE_LANG`` variable, which dlcourse.text reads (a lab sets it in its own cell).
+    """
+    return {**tool_env(), "COURSE_LANG": lang}

@@ -14,7 +14,7 @@ from pathlib import Path
 from nbclient import NotebookClient
 from nbconvert import SlidesExporter
 
-from .config import ROOT, tool_env
+from .config import ROOT, kernel_env
 from .sources import read_notebook
 from .vendor import MATHJAX_SCRIPT
 
@@ -47,7 +47,7 @@ def build_deck(source: Path, target: Path, vendor_url: str, lang: str) -> bool:
         resources={"metadata": {"path": str(source.parent)}},
     )
     # The kernel's stderr only carries ipykernel's start-up notice; errors come as outputs.
-    client.execute(env=tool_env(), stderr=subprocess.DEVNULL)
+    client.execute(env=kernel_env(lang), stderr=subprocess.DEVNULL)
     exporter = SlidesExporter(
         template_name="course_reveal",
         extra_template_basedirs=[str(TEMPLATES)],

@@ -69,7 +69,8 @@ def markdown_prose(text: str) -> list[tuple[int, str]]:
             continue
         if in_math or (fence is not None and not keep_block):
             continue
-        if stripped.startswith((":", "+++", "%")) or _LABEL.match(stripped):
+        definition = stripped.startswith(": ")  # a definition list's definition is prose
+        if stripped.startswith((":", "+++", "%")) and not definition or _LABEL.match(stripped):
             continue  # directive options, cell breaks, comments, labels such as (sec-xor)=
         out.append((number, _clean(line)))
     return out

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from .config import BUILD, ROOT, lab_site_path, repository, tool_env
+from .grading.notebooks import source_of, split_hidden
 from .grading.proxy import HIDDEN_TESTS, hidden_tests_file, load_hidden_tests
 
 LABS = ROOT / "labs"
@@ -68,7 +69,7 @@ def check_grade_ids(path: Path) -> None:
             graded.add(grade_id)
         if meta.get("grade") and not meta.get("points"):
             raise ReleaseError(f"{path}: cell {index} ({grade_id}) is graded but has no points")
-        if "### BEGIN HIDDEN TESTS" in "".join(cell.get("source", "")):
+        if any(hidden for _, hidden in split_hidden(source_of(cell))):
             raise ReleaseError(
                 f"{path}: cell {index} ({grade_id}) has hidden tests in the notebook, where the "
                 f"student's kernel would run them; move them to {HIDDEN_TESTS}/<lab>.py "

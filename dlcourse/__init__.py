@@ -5,5 +5,3 @@ functions that need a framework import it, when they are called.
 """
 
 __version__ = "0.1.0"
-
-LANGUAGES = ("hu", "en")

@@ -4,10 +4,14 @@ Colab offers a CUDA GPU (both frameworks) or a TPU (Keras only here). Anywhere e
 code falls back to the CPU, so every lab runs on a laptop too.
 
 >>> info = DeviceInfo(framework="torch", kind="cpu", name="CPU")
->>> info.summary()
+>>> info.summary("en")
 'torch: no GPU or TPU found, using the CPU'
->>> DeviceInfo(framework="keras", kind="gpu", name="Tesla T4").summary()
+>>> info.summary("hu")
+'torch: nincs GPU vagy TPU, a CPU-t használjuk'
+>>> DeviceInfo(framework="keras", kind="gpu", name="Tesla T4").summary("en")
 'keras: using GPU Tesla T4'
+
+The line is in the notebook's language (``COURSE_LANG``, see dlcourse.text).
 """
 
 from __future__ import annotations
@@ -16,11 +20,19 @@ import os
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .text import Texts
+
 Framework = Literal["torch", "keras"]
 Kind = Literal["cuda", "gpu", "tpu", "cpu"]
 
 # TensorFlow writes start-up noise to stderr unless both are set before it is imported.
 _TF_QUIET = {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0"}
+
+TEXT = Texts({
+    "cpu": {"hu": "{framework}: nincs GPU vagy TPU, a CPU-t használjuk",
+            "en": "{framework}: no GPU or TPU found, using the CPU"},
+    "using": {"hu": "{framework}: ezt használjuk: {label} {name}", "en": "{framework}: using {label} {name}"},
+})
 
 
 @dataclass(frozen=True)
@@ -36,11 +48,12 @@ class DeviceInfo:
     name: str
     handle: Any = None
 
-    def summary(self) -> str:
+    def summary(self, lang: str | None = None) -> str:
+        """One line about the device, in ``lang`` (default: the notebook's language)."""
         if self.kind == "cpu":
-            return f"{self.framework}: no GPU or TPU found, using the CPU"
+            return TEXT("cpu", lang, framework=self.framework)
         label = {"cuda": "CUDA GPU", "gpu": "GPU", "tpu": "TPU"}[self.kind]
-        return f"{self.framework}: using {label} {self.name}"
+        return TEXT("using", lang, framework=self.framework, label=label, name=self.name)
 
 
 def in_colab() -> bool:
@@ -97,8 +110,9 @@ def detect_keras() -> DeviceInfo:
     return DeviceInfo("keras", "cpu", "CPU", tf.distribute.OneDeviceStrategy("/cpu:0"))
 
 
-def detect(framework: Framework, verbose: bool = True) -> DeviceInfo:
-    """Detect the accelerator for ``framework`` and print one line about it.
+def detect(framework: Framework, verbose: bool = True, lang: str | None = None) -> DeviceInfo:
+    """Detect the accelerator for ``framework`` and print one line about it (in ``lang``,
+    by default the notebook's language).
 
     >>> detect("jax")
     Traceback (most recent call last):
@@ -112,5 +126,5 @@ def detect(framework: Framework, verbose: bool = True) -> DeviceInfo:
     else:
         raise ValueError(f"framework must be 'torch' or 'keras', not {framework!r}")
     if verbose:
-        print(info.summary())
+        print(info.summary(lang))
     return info

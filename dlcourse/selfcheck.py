@@ -25,14 +25,14 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from . import LANGUAGES
+from .text import Texts, page_lang
 
-MESSAGES: dict[str, dict[str, str]] = {
+MESSAGES = Texts({
     "title": {"hu": "Önellenőrzés ({lab}): a látható tesztek feladatonként",
               "en": "Self-check ({lab}): the visible tests, exercise by exercise"},
-    "summary": {"hu": "{passed} / {total} feladat látható tesztjei teljesülnek ({points} / {max} pont). "
+    "summary": {"hu": "{passed} / {total} feladat látható tesztjei teljesülnek ({points:g} / {max:g} pont). "
                       "A rejtett tesztek ennél többet ellenőriznek.",
-                "en": "Visible tests passed in {passed} of {total} exercises ({points} of {max} points). "
+                "en": "Visible tests passed in {passed} of {total} exercises ({points:g} of {max:g} points). "
                       "Hidden tests will check more."},
     "not_done": {"hu": "még nincs kész (NotImplementedError)", "en": "not done yet (NotImplementedError)"},
     "missing": {"hu": "nincs ilyen név: {name}; futtasd le a feladat celláit",
@@ -43,11 +43,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "timeout": {"hu": "{seconds} s után sem ért véget (végtelen ciklus?)",
                 "en": "still running after {seconds} s (an endless loop?)"},
     "unknown_lab": {"hu": "Ehhez a laborhoz nincs önellenőrzés: {lab}", "en": "No self-check for lab {lab}"},
-}
-
-
-def message(key: str, lang: str, **values: Any) -> str:
-    return MESSAGES[key][lang if lang in LANGUAGES else "en"].format(**values)
+})
+message = MESSAGES
 
 
 @dataclass(frozen=True)
@@ -128,12 +125,14 @@ def summary(outcomes: list[Outcome], lang: str) -> str:
              for o in outcomes]
     passed = [o for o in outcomes if o.problem is None]
     lines.append(message("summary", lang, passed=len(passed), total=len(outcomes),
-                         points=f"{sum(o.points for o in passed):g}", max=f"{sum(o.points for o in outcomes):g}"))
+                         points=sum(o.points for o in passed), max=sum(o.points for o in outcomes)))
     return "\n".join(lines)
 
 
-def check(lab: str, lang: str = "en", namespace: dict[str, Any] | None = None) -> None:
-    """Print the self-check of ``lab`` for the notebook that calls it."""
+def check(lab: str, lang: str | None = None, namespace: dict[str, Any] | None = None) -> None:
+    """Print the self-check of ``lab`` for the notebook that calls it (in the notebook's
+    language, ``COURSE_LANG``, unless ``lang`` says otherwise)."""
+    lang = page_lang(lang)
     if namespace is None:
         caller = inspect.currentframe()
         namespace = caller.f_back.f_globals if caller and caller.f_back else {}

@@ -122,7 +122,7 @@ def test_pages_load_nothing_from_other_sites(site: Path) -> None:
 
 def test_chapter_pages_were_executed(site: Path) -> None:
     for lang in ("hu", "en"):
-        for name in ("01_landscape", "01_perceptron"):
+        for name in ("01_landscape", "01_perceptron", "02_dense_mnist", "02_output_heads"):
             doc = soup(site / lang / f"{name}.html")
             assert doc.select(".cell_output img"), f"{lang}/{name} shows no plot"
             assert not doc.select(".output.traceback, .output.error"), f"{lang}/{name} has an error"
@@ -140,15 +140,15 @@ def test_lab_pages_link_the_student_notebook(site: Path) -> None:
         assert "BEGIN SOLUTION" not in target.read_text()
 
 
-def test_slides_are_built_for_both_languages(site: Path) -> None:
+@pytest.mark.parametrize("deck", ["01_perceptron", "02_dense_mnist"])  # named after the chapter's main page
+def test_slides_are_built_for_both_languages(site: Path, deck: str) -> None:
     for lang in ("hu", "en"):
-        deck = site / lang / "slides" / "01_perceptron.html"
-        doc = soup(deck)
+        doc = soup(site / lang / "slides" / f"{deck}.html")
         assert doc.html["lang"] == lang
         assert len(doc.select("section")) >= 10
         assert doc.select("img"), "the deck shows no plot"
-        chapter = soup(site / lang / "01_perceptron.html")
-        assert chapter.select_one('a[href="slides/01_perceptron.html"]'), "the chapter does not link its slides"
+        chapter = soup(site / lang / f"{deck}.html")
+        assert chapter.select_one(f'a[href="slides/{deck}.html"]'), "the chapter does not link its slides"
 
 
 def _build_copy(tmp_path: Path, edit, *args: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]

@@ -138,8 +138,9 @@ def test_hungarian_search_and_every_page_loads_cleanly(browser, server: str, sit
 def test_slides_display_offline(browser, server: str) -> None:  # type: ignore[no-untyped-def]
     tab = Page(browser, server)
     page = tab.page
-    for lang in ("hu", "en"):
-        page.goto(f"{server}/{lang}/slides/01_perceptron.html")
+    for lang, deck in [("hu", "01_perceptron"), ("en", "01_perceptron"),
+                       ("hu", "02_dense_mnist"), ("en", "02_dense_mnist")]:
+        page.goto(f"{server}/{lang}/slides/{deck}.html")
         page.wait_for_function("window.Reveal && Reveal.isReady()")
         total = page.evaluate("Reveal.getTotalSlides()")
         assert total >= 10

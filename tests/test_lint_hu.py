@@ -30,7 +30,8 @@ def test_lint_catches_each_kind_of_mistake(tmp_path: Path) -> None:
         "Itt a learning rate szerepel.\n"
         "A reteg es a háló.\n"
         "A mélytanulás (deep learning) rendben van.\n\n"
-        "```{code-cell} ipython3\nlearning_rate = 0.1  # reteg\n```\n"
+        "```{code-cell} ipython3\nlearning_rate = 0.1  # reteg\n```\n\n"
+        "Kifejezés\n: a definíciója is reteg\n"
     )
     bank = tmp_path / "bank.yml"
     bank.write_text("title:\n  hu: A mély tanulás\n  en: Deep learning\n")
@@ -39,5 +40,6 @@ def test_lint_catches_each_kind_of_mistake(tmp_path: Path) -> None:
     assert any("line 4: English 'learning rate'" in f for f in found)
     assert any("line 5: 'reteg' lacks its accents" in f for f in found)
     assert any("line 5: 'es' lacks its accents" in f for f in found)
+    assert any("line 13: 'reteg' lacks its accents" in f for f in found)  # a definition list
     assert any("bank.yml: line 2: 'mély tanulás'" in f for f in found)
     assert not any("line 6" in f or "line 9" in f for f in found), found

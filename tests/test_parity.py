@@ -59,6 +59,16 @@ def test_code_cells_are_identical(hu: Path, en: Path) -> None:
     assert code_cells(hu) == code_cells(en)
 
 
+@pytest.mark.parametrize("path", sorted((ROOT / "book").glob("*/*.md")) + sorted((ROOT / "lectures").glob("*/*.md")),
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_book_and_deck_pages_have_no_lang_cell(path: Path) -> None:
+    """A page's or a deck's language comes from the build (COURSE_LANG, dlcourse.text), so
+    its code cells are identical to its twin's with no exception; only labs name theirs."""
+    tagged = [c.source for c in read_notebook(path).cells if LANG_TAG in c.metadata.get("tags", [])]
+    assert tagged == []
+    assert "LANG = " not in "".join(c.source for c in read_notebook(path).cells if c.cell_type == "code")
+
+
 def lab_pairs() -> list[tuple[Path, Path]]:
     pairs = []
     for hu in sorted((ROOT / "labs").glob("*_hu/*_hu.ipynb")):

@@ -5,12 +5,14 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from dlcourse.quiz import BankError, load_bank, parse_bank
-from dlcourse.quiz.bank import bank_dir
+from dlcourse.quiz.bank import bank_dir, parse_number
 from dlcourse.quiz.static import accepted_responses, render_bank
 from dlcourse.quiz.widget import QuizWidget
 
@@ -133,3 +135,54 @@ def test_live_widget_checks_and_explains(lang: str, correct: str, wrong: str) ->
 def test_widget_rejects_an_unknown_language() -> None:
     with pytest.raises(ValueError, match="lang must be"):
         QuizWidget(load_bank("ch01"), "de")
+
+
+# Typed numbers, as each language writes them; the static page (quiz.js) reads them alike.
+NUMBER_CASES = [
+    # (text, lang, value): in English a comma before exactly three digits groups thousands
+    ("100,480", "en", 100480.0), ("1,881.6", "en", 1881.6), ("12,345,678", "en", 12345678.0),
+    ("100480", "en", 100480.0), ("100 480", "en", 100480.0), ("1881.6", "en", 1881.6),
+    ("1881,6", "en", 1881.6), ("2,5", "en", 2.5), ("0,125", "en", 0.125), ("-1,000", "en", -1000.0),
+    # in Hungarian the comma is the decimal mark, and a space groups thousands
+    ("100,480", "hu", 100.48), ("100 480", "hu", 100480.0), ("100\u00a0480", "hu", 100480.0),
+    ("1 881,6", "hu", 1881.6), ("1881,6", "hu", 1881.6), ("1881.6", "hu", 1881.6),
+    ("-0,5", "hu", -0.5), (" 26\u202f000 ", "hu", 26000.0), ("1e3", "hu", 1000.0),
+    # not numbers
+    ("1,881.6", "hu", None), ("1,2,3", "en", None), ("12,34.5", "en", None), ("1.2.3", "en", None),
+    ("1_000", "en", None), ("inf", "en", None), ("nan", "hu", None), ("abc", "en", None),
+    ("", "en", None), (",", "hu", None), ("١٢", "en", None), ("1e999", "en", None),
+]
+
+
+@pytest.mark.parametrize("text,lang,value", NUMBER_CASES)
+def test_parse_number_reads_each_language(text: str, lang: str, value: float | None) -> None:
+    assert parse_number(text, lang) == value
+
+
+def test_chapter_2_parameter_counts_with_thousands_separators() -> None:
+    """The bug this guards: an English "100,480" read as 100.48."""
+    q = {q.id: q for q in load_bank("ch02")}["dense-params"]
+    for right in ("100,480", "100480", "100 480"):
+        assert q.check(right, "en"), right
+    for right in ("100 480", "100\u00a0480", "100480"):
+        assert q.check(right, "hu"), right
+    assert not q.check("100,480", "hu") and not q.check("100,48", "en")
+    assert "digits only" not in q.text("prompt", "en") and "számjegyeket" not in q.text("prompt", "hu")
+
+
+def test_quiz_js_parses_numbers_as_python_does(tmp_path: Path) -> None:
+    """quiz.js's reading of a typed number, run in Node (the browser test drives the page)."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("no Node.js here; tests/test_quiz_static_browser.py checks it in Chromium")
+    script = tmp_path / "numbers.js"
+    script.write_text(
+        "global.window = {}; global.document = {readyState: 'complete', querySelectorAll: () => []};\n"
+        f"require({json.dumps(str(bank_dir().parent / 'dlcourse' / 'quiz' / 'assets' / 'quiz.js'))});\n"
+        "const cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));\n"
+        "console.log(JSON.stringify(cases.map(([text, lang]) => window.dlqParseNumber(text, lang))));\n",
+        encoding="utf-8")
+    cases = [[text, lang] for text, lang, _ in NUMBER_CASES]
+    result = subprocess.run([node, str(script)], input=json.dumps(cases), capture_output=True,
+                            text=True, check=True)
+    assert json.loads(result.stdout) == [value for _, _, value in NUMBER_CASES]

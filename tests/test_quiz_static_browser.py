@@ -28,9 +28,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("static-quiz")
     for asset in ASSETS:
         shutil.copy(ASSET_DIR / asset, root / asset)
-    for lang in ("hu", "en"):
-        body = render_bank(load_bank("ch03"), lang)
-        (root / f"{lang}.html").write_text(
+    for (name, bank), lang in [(pair, lang) for pair in (("", "ch03"), ("ch02-", "ch02")) for lang in ("hu", "en")]:
+        body = render_bank(load_bank(bank), lang)
+        (root / f"{name}{lang}.html").write_text(
             f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
             f'<link rel="stylesheet" href="quiz.css"><script src="quiz.js" defer></script></head>'
             f"<body>{body}</body></html>", encoding="utf-8")
@@ -79,3 +79,26 @@ def test_page_source_holds_no_answer(browser, server: str, site: Path) -> None: 
     for q in bank:
         assert q.text("explanation", "en")[:25] not in source
     assert "rfloor + 1 =" not in source
+
+
+@pytest.mark.parametrize("lang,right,typed,not_right", [
+    ("en", "Correct!", ["100,480", "100480", "100 480"], ["100,48", "100.480"]),
+    ("hu", "Helyes!", ["100 480", "100\u00a0480", "100480"], ["100,480", "100.480"]),
+])
+def test_numbers_are_read_as_the_language_writes_them(browser, server: str, lang: str, right: str,  # type: ignore[no-untyped-def]
+                                                      typed: list[str], not_right: list[str]) -> None:
+    """What parse_number accepts, the page accepts: an English "100,480" is 100480."""
+    from dlcourse.quiz.bank import parse_number
+
+    from .test_quiz_bank import NUMBER_CASES
+
+    tab = Page(browser, server)
+    tab.page.goto(f"{server}/ch02-{lang}.html")
+    for text in typed:
+        assert tab.answer("dense-params", text=text).startswith(right), text
+    for text in not_right:
+        assert not tab.answer("dense-params", text=text).startswith(right), text
+    cases = [[text, case_lang] for text, case_lang, _ in NUMBER_CASES]
+    read = tab.page.evaluate("cases => cases.map(([text, lang]) => window.dlqParseNumber(text, lang))", cases)
+    assert read == [parse_number(text, case_lang) for text, case_lang in cases]
+    assert tab.errors == [] and tab.outside == []

@@ -18,15 +18,17 @@ import nbgrader
 from nbformat import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from dlcourse.text import LANGS, Texts
+
 from .course import Course
-from .notebooks import HIDDEN_BEGIN, HIDDEN_END, notebook_language
+from .notebooks import notebook_language, split_hidden
 from .proxy import FAILED
 
 TEMPLATES = Path(__file__).parent / "templates"
 NBGRADER_TEMPLATES = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
-TEXTS: dict[str, dict[str, str]] = {
+TEXTS = Texts({
     "title": {"hu": "Visszajelzés", "en": "Feedback"},
     "score": {"hu": "Pontszám", "en": "Score"},
     "test_cell": {"hu": "Teszt", "en": "Test cell"},
@@ -43,24 +45,23 @@ TEXTS: dict[str, dict[str, str]] = {
                       "en": "a hidden test failed (hidden tests are not shown)"},
     "line": {"hu": "{line}. sor", "en": "line {line}"},
     "hidden_check": {"hu": "egy rejtett teszt nem teljesült: {what}", "en": "a hidden test failed: {what}"},
-}
+})
 
 
 def texts(lang: str) -> dict[str, str]:
-    return {key: value[lang] for key, value in TEXTS.items()}
+    return TEXTS.of(lang)
 
 
 def _cut_hidden(source: str, marker: str) -> tuple[str, int | None]:
     """(the source without its hidden tests, the 1-based line where they began)."""
-    lines, hidden, start = [], False, None
-    for number, line in enumerate(source.splitlines(), start=1):
-        if line.strip() == HIDDEN_BEGIN:
-            hidden, start = True, start or number
+    lines: list[str] = []
+    start = None
+    for text, hidden in split_hidden(source):
+        if hidden:
+            start = start or len(lines) + 1  # the line of the first BEGIN marker
             lines.append(marker)
-        elif line.strip() == HIDDEN_END:
-            hidden = False
-        elif not hidden:
-            lines.append(line)
+        else:
+            lines.extend(text.splitlines())
     return "\n".join(lines), start
 
 
@@ -75,7 +76,7 @@ class FeedbackView(NbGraderPreprocessor):
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         assignment = str(resources.get("nbgrader", {}).get("assignment", ""))
         lang = notebook_language(nb) or (assignment.rsplit("_", 1)[-1] if "_" in assignment else "en")
-        lang = lang if lang in ("hu", "en") else "en"
+        lang = lang if lang in LANGS else "en"
         resources["dlcourse"] = {"lang": lang, "texts": texts(lang)}
         for cell in nb.cells:
             meta = cell.metadata.get("nbgrader", {})

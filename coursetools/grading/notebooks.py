@@ -7,8 +7,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from dlcourse.text import LANGS
+
 Notebook = dict[str, Any]
-LANGS = ("hu", "en")
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 _LANG_LINE = re.compile(r"""^\s*COURSE_LANG\s*=\s*["'](hu|en)["']""", re.MULTILINE)
 
@@ -78,22 +79,36 @@ def notebook_language(nb: Notebook) -> str | None:
     return None
 
 
+def split_hidden(test_source: str) -> list[tuple[str, bool]]:
+    """A test cell's source in runs of (text, hidden?); a hidden run is what lies between
+    ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS`` (markers left out). The one
+    reader of the markers: the release, the self-check data and the feedback use it.
+
+    >>> split_hidden("assert a\\n### BEGIN HIDDEN TESTS\\nassert b\\n### END HIDDEN TESTS\\n")
+    [('assert a\\n', False), ('assert b\\n', True)]
+    """
+    runs: list[tuple[str, bool]] = []
+    hidden, text = False, ""
+    for line in test_source.splitlines(keepends=True):
+        marker = line.strip()
+        if marker not in (HIDDEN_BEGIN, HIDDEN_END):
+            text += line
+        elif (marker == HIDDEN_BEGIN) != hidden:  # a marker that opens or closes a run
+            if text or hidden:
+                runs.append((text, hidden))
+            hidden, text = marker == HIDDEN_BEGIN, ""
+    if text or hidden:
+        runs.append((text, hidden))
+    return runs
+
+
 def visible_part(test_source: str) -> str:
     """A test cell without its hidden tests, as students get it.
 
     >>> visible_part("assert a\\n### BEGIN HIDDEN TESTS\\nassert b\\n### END HIDDEN TESTS\\n")
     'assert a\\n'
     """
-    lines, hidden = [], False
-    for line in test_source.splitlines(keepends=True):
-        marker = line.strip()
-        if marker == HIDDEN_BEGIN:
-            hidden = True
-        elif marker == HIDDEN_END:
-            hidden = False
-        elif not hidden:
-            lines.append(line)
-    return "".join(lines)
+    return "".join(text for text, hidden in split_hidden(test_source) if not hidden)
 
 
 def normalized(source: str) -> str:

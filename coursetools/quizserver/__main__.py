@@ -15,6 +15,7 @@ import webbrowser
 from pathlib import Path
 
 from dlcourse.quiz.bank import BankError
+from dlcourse.text import LANGS
 
 from .server import DEFAULT_DB, QuizServer
 from .store import sessions, write_csv
@@ -106,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("bank", help="a bank name (ch01) or a .yml file")
     p.add_argument(
         "--lang",
-        choices=["hu", "en"],
+        choices=LANGS,
         default="hu",
         help="the instructor view's language and the students' default (default: hu)",
     )

@@ -36,8 +36,9 @@ import tornado.web
 
 from dlcourse.quiz.bank import Bank, load_bank
 from dlcourse.quiz.messages import MESSAGES, message
+from dlcourse.text import LANGS
 
-from .session import LANGS, Refusal, Session
+from .session import Refusal, Session
 from .store import Store, write_csv
 
 ROOT = Path(__file__).resolve().parents[2]

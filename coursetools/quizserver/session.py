@@ -23,10 +23,10 @@ from typing import Any
 from dlcourse.quiz.bank import PLACEHOLDER, Bank, Question, parse_number, student_seed
 from dlcourse.quiz.messages import message
 from dlcourse.quiz.render import render_inline
+from dlcourse.text import LANGS
 
 from .store import Store
 
-LANGS = ("hu", "en")
 NAME_MAX = 24
 TEXT_MAX = 200
 TOP = 5  # leaderboard rows a student sees (plus their own place)

@@ -9,9 +9,14 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
+from coursetools.config import OTHER
 from coursetools.glossary import GLOSSARY_FILE, load_glossary, sort_key
+from dlcourse.text import Texts
 
-HEADERS = {"hu": ("Magyar", "Angol"), "en": ("English", "Hungarian")}
+HEADERS = Texts({
+    "this_language": {"hu": "Magyar", "en": "English"},
+    "other_language": {"hu": "Angol", "en": "Hungarian"},
+})
 
 
 def _row(cells: list[str]) -> nodes.row:
@@ -24,13 +29,13 @@ def _row(cells: list[str]) -> nodes.row:
 class GlossaryTableDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         lang = self.config.language
-        other = "en" if lang == "hu" else "hu"
+        other = OTHER[lang]
         self.env.note_dependency(str(GLOSSARY_FILE))
         terms = sorted(load_glossary(), key=lambda t: sort_key(t[lang]))
         group = nodes.tgroup(cols=2)
         group += [nodes.colspec(colwidth=1), nodes.colspec(colwidth=1)]
         head = nodes.thead()
-        head += _row(list(HEADERS[lang]))
+        head += _row([HEADERS("this_language", lang), HEADERS("other_language", lang)])
         body = nodes.tbody()
         for term in terms:
             body += _row([term[lang], term[other]])

@@ -16,11 +16,12 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from coursetools.config import lab_site_path, repository
+from dlcourse.text import Texts
 
-TEXT = {
-    "hu": {"colab": "Megnyitás Colabban", "download": "A hallgatói notebook letöltése (.ipynb)"},
-    "en": {"colab": "Open in Colab", "download": "Download the student notebook (.ipynb)"},
-}
+TEXT = Texts({
+    "colab": {"hu": "Megnyitás Colabban", "en": "Open in Colab"},
+    "download": {"hu": "A hallgatói notebook letöltése (.ipynb)", "en": "Download the student notebook (.ipynb)"},
+})
 
 # Drawn here rather than loaded from colab.research.google.com: the book works offline.
 BADGE = (
@@ -45,7 +46,7 @@ class LabDirective(SphinxDirective):
         site_path = lab_site_path(lab, lang)
         depth = self.env.docname.count("/") + 1  # from <lang>/<page>.html up to the site root
         local = "../" * depth + site_path
-        text = TEXT[lang]
+        text = TEXT.of(lang)
         markup = (
             f'<p class="course-lab-links">'
             f'<a class="colab-badge" href="{html.escape(repository().colab_url(site_path))}" '

@@ -13,10 +13,11 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from coursetools.config import load_config
+from coursetools.config import OTHER, load_config
+from dlcourse.text import Texts
 
 TEMPLATES = Path(__file__).parent / "templates"
-SWITCH_TITLE = {"hu": "Ez az oldal angolul", "en": "This page in Hungarian"}
+TEXT = Texts({"switch_title": {"hu": "Ez az oldal angolul", "en": "This page in Hungarian"}})
 
 
 def twin_href(pagename: str, lang: str) -> str:
@@ -25,7 +26,7 @@ def twin_href(pagename: str, lang: str) -> str:
     >>> twin_href("intro", "hu"), twin_href("labs/lab01", "en")
     ('../en/intro.html', '../../hu/labs/lab01.html')
     """
-    other = "en" if lang == "hu" else "hu"
+    other = OTHER[lang]
     return "../" * (pagename.count("/") + 1) + f"{other}/{pagename}.html"
 
 
@@ -38,12 +39,12 @@ def add_template(app: Sphinx, config: Config) -> None:
 
 def add_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     lang = app.config.language
-    other = "en" if lang == "hu" else "hu"
+    other = OTHER[lang]
     context["course_twin"] = {
         "href": twin_href(pagename, lang),
         "lang": other,
         "label": load_config()["course"]["languages"][other]["label"],
-        "title": SWITCH_TITLE[lang],
+        "title": TEXT("switch_title", lang),
     }
 
 

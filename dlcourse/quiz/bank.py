@@ -44,9 +44,9 @@ from typing import Any, Iterator
 
 import yaml
 
+from ..text import LANGS, localize_number
 from .formulas import FORMULAS
 
-LANGS = ("hu", "en")
 _REPO_BANKS = Path(__file__).resolve().parents[2] / "quizzes"  # in a checkout
 _PACKAGED_BANKS = Path(__file__).resolve().parents[1] / "banks"  # installed (pyproject.toml)
 
@@ -165,7 +165,7 @@ class Question:
         if self.type == "multiple":
             return sorted(set(int(r) for r in response)) == self.correct_options()
         if self.type in ("numeric", "parametric"):
-            value = parse_number(response)
+            value = parse_number(response, lang)
             return value is not None and abs(value - self.answer(params)) <= self.data["tolerance"]
         return normalize_text(str(response)) in {
             normalize_text(a) for a in self.data["answers"][lang]
@@ -195,19 +195,42 @@ class Bank:
         return iter(self.questions)
 
 
-def parse_number(response: Any) -> float | None:
-    """Read a number typed the Hungarian or the English way.
+_SPACES = re.compile(r"[ \u00a0\u202f\u2009]")  # a space, non-breaking, narrow or thin
+_EN_THOUSANDS = re.compile(r"^[-+]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?$", re.ASCII)
+_NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$", re.ASCII)  # as quiz.js reads it
+
+
+def parse_number(response: Any, lang: str = "en") -> float | None:
+    """Read a number typed the way ``lang`` writes it, or with a decimal point.
+
+    A space (also a non-breaking one) may group thousands in both languages. In Hungarian
+    the comma is the decimal mark; in English a comma followed by exactly three digits
+    groups thousands (``100,480``, ``1,881.6``), and any other single comma is a decimal
+    comma (``1881,6``). dlcourse/quiz/assets/quiz.js reads numbers by the same rules.
 
     >>> parse_number("1881,6"), parse_number(" 26 000 "), parse_number("x")
     (1881.6, 26000.0, None)
+    >>> parse_number("100,480"), parse_number("1,881.6"), parse_number("12,345,678")
+    (100480.0, 1881.6, 12345678.0)
+    >>> parse_number("100,480", "hu"), parse_number("100\u00a0480", "hu"), parse_number("1881.6", "hu")
+    (100.48, 100480.0, 1881.6)
+    >>> parse_number("0,125"), parse_number("2,5"), parse_number("-1,5e3")
+    (0.125, 2.5, -1500.0)
+    >>> [parse_number(s, lang) for s, lang in [("1,881.6", "hu"), ("1,2,3", "en"), ("12,34.5", "en"),
+    ...                                        ("1,88", "hu"), ("1_000", "en"), ("inf", "en")]]
+    [None, None, None, 1.88, None, None]
     """
-    if isinstance(response, (int, float)):
-        return float(response)
-    text = str(response).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    try:
-        value = float(text)
-    except ValueError:
+    if isinstance(response, (int, float)) and not isinstance(response, bool):
+        value = float(response)
+        return value if math.isfinite(value) else None
+    text = _SPACES.sub("", str(response).strip())
+    if lang == "en" and _EN_THOUSANDS.match(text):
+        text = text.replace(",", "")
+    elif text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    if not _NUMBER.match(text):
         return None
+    value = float(text)
     return value if math.isfinite(value) else None
 
 
@@ -228,8 +251,7 @@ def format_number(value: float, lang: str) -> str:
     """
     if float(value).is_integer():
         return str(int(value))
-    text = f"{value:.6g}"
-    return text.replace(".", ",") if lang == "hu" else text
+    return localize_number(f"{value:.6g}", lang)
 
 
 def normalize_text(text: str) -> str:

@@ -32,6 +32,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ..text import LANGS
 from .bank import student_seed
 from .messages import message
 
@@ -134,7 +135,7 @@ class LiveQuiz(widgets.VBox):  # type: ignore[misc]
         token: str | None = None,
         max_hours: float = 4.0,
     ) -> None:
-        if lang not in ("hu", "en"):
+        if lang not in LANGS:
             raise ValueError(f"lang must be 'hu' or 'en', not {lang!r}")
         self.client, self.lang, self.max_hours = SessionClient(url), lang, max_hours
         self.header, self.status = widgets.HTML(), widgets.HTML()

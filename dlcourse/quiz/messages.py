@@ -1,6 +1,8 @@
 """Interface strings of the quizzes, in both languages (one table for widget and page)."""
 
-MESSAGES: dict[str, dict[str, str]] = {
+from ..text import Texts
+
+MESSAGES = Texts({
     "check": {"hu": "Ellenőrzés", "en": "Check"},
     "correct": {"hu": "Helyes!", "en": "Correct!"},
     "wrong": {"hu": "Nem egészen, próbáld újra.", "en": "Not quite, try again."},
@@ -81,13 +83,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "own_numbers": {"hu": "Mindenki a saját számaival dolgozott.", "en": "Each student had their own numbers."},
     "download_csv": {"hu": "Eredmények letöltése (CSV)", "en": "Download the results (CSV)"},
     "lobby": {"hu": "Várjuk a játékosokat…", "en": "Waiting for players…"},
-}
+})
 
-
-def message(key: str, lang: str, **values: object) -> str:
-    """One interface string.
-
-    >>> message("score", "hu", right=2, total=5)
-    'Helyes válaszok: 2 / 5'
-    """
-    return MESSAGES[key][lang].format(**values)
+message = MESSAGES  # one interface string: message("score", "hu", right=2, total=5)

@@ -13,6 +13,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ..text import LANGS
 from .bank import Bank, Question, parse_number
 from .messages import message
 from .render import render_inline
@@ -63,7 +64,7 @@ class QuestionWidget(widgets.VBox):  # type: ignore[misc]
         if response is None or response == [] or response == "":
             self.feedback.value = message("no_answer", lang)
             return False
-        if q.type in ("numeric", "parametric") and parse_number(response) is None:
+        if q.type in ("numeric", "parametric") and parse_number(response, lang) is None:
             self.feedback.value = message("not_a_number", lang)
             return False
         self.answered_right = q.check(response, lang, self.params)
@@ -83,7 +84,7 @@ class QuizWidget(widgets.VBox):  # type: ignore[misc]
     """A whole bank; ``score()`` counts the questions answered right so far."""
 
     def __init__(self, bank: Bank, lang: str, student: str = "") -> None:
-        if lang not in ("hu", "en"):
+        if lang not in LANGS:
             raise ValueError(f"lang must be 'hu' or 'en', not {lang!r}")
         self.bank = bank
         self.questions = [QuestionWidget(q, lang, i, student) for i, q in enumerate(bank, start=1)]

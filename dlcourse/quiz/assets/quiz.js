@@ -74,8 +74,23 @@
     return out.subarray(0, length);
   }
 
+  var NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+  /* A typed number in the plain form Number() reads, by the rules of bank.py's
+     parse_number(): spaces (also non-breaking, narrow, thin) group thousands; in English a
+     comma followed by exactly three digits groups thousands ("100,480", "1,881.6"); any
+     other single comma, with no point, is a decimal comma. */
+  function readNumber(text, lang) {
+    var cleaned = text.trim().replace(/[ \u00a0\u202f\u2009]/g, "");
+    if (lang === "en" && /^[-+]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?$/.test(cleaned)) {
+      return cleaned.replace(/,/g, "");
+    }
+    if (cleaned.split(",").length === 2 && cleaned.indexOf(".") < 0) return cleaned.replace(",", ".");
+    return cleaned;
+  }
+
   /* The canonical response, exactly as static.py's accepted_responses() writes it. */
-  function response(form, data) {
+  function response(form, data, lang) {
     if (data.type === "single" || data.type === "multiple") {
       var picked = [];
       form.querySelectorAll("input:checked").forEach(function (el) { picked.push(Number(el.value)); });
@@ -87,15 +102,15 @@
       var norm = text.trim().split(/\s+/).join(" ").toLowerCase();
       return norm ? { value: norm } : { error: "no_answer" };
     }
-    var cleaned = text.replace(/[\s\u00a0]/g, "").replace(",", ".");
+    var cleaned = readNumber(text, lang);
     if (!cleaned) return { error: "no_answer" };
-    if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(cleaned)) return { error: "not_a_number" };
+    if (!NUMBER.test(cleaned)) return { error: "not_a_number" };
     return { value: String(Math.floor(Number(cleaned) * Math.pow(10, data.decimals) + 0.5)) };
   }
 
-  function check(form, data, messages) {
+  function check(form, data, messages, lang) {
     var feedback = form.querySelector(".dlq-feedback"), hint = form.querySelector(".dlq-hint");
-    var got = response(form, data);
+    var got = response(form, data, lang);
     form.classList.remove("dlq-right", "dlq-wrong");
     if (got.error) { feedback.textContent = messages[got.error]; return; }
     var hash = toHex(shaText("h|" + data.salt + "|" + got.value)).slice(0, 32);
@@ -155,13 +170,18 @@
         if (data.variants) initVariants(form, data, quiz.getAttribute("data-bank"));
         form.addEventListener("submit", function (event) {
           event.preventDefault();
-          check(form, data, messages);
+          check(form, data, messages, quiz.getAttribute("lang") || "en");
         });
       });
     });
   }
 
   window.dlqSha256Hex = function (text) { return toHex(shaText(text)); };
+  /* For the tests: the number a typed text means (null if none), as parse_number() reads it. */
+  window.dlqParseNumber = function (text, lang) {
+    var cleaned = readNumber(text, lang);
+    return NUMBER.test(cleaned) && isFinite(Number(cleaned)) ? Number(cleaned) : null;
+  };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();
