@@ -13,7 +13,7 @@ book: install
 
 test: install
 	bash .ci/install-test-tools.sh
-	$(PY) -m pytest
+	$(PY) -m pytest --durations=25
 
 release: install
 	$(PY) -m coursetools.release
