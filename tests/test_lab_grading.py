@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from coursetools.config import ROOT
-from coursetools.grading.proxy import hidden_tests_file
+from coursetools.grading.proxy import HIDDEN_TESTS, hidden_tests_file
 from coursetools.release import assignments, check_grade_ids
 
 from .conftest import run
@@ -95,19 +95,28 @@ def _broken_copy(tmp_path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("problem,message", [
     ("missing", "without a grade_id"),
     ("duplicate", "repeats the grade_id 'activations'"),
+    ("hidden in the notebook", "has hidden tests in the notebook"),
+    ("hidden test of no cell", "test_nothing names no graded cell"),
 ])
 def test_release_rejects_bad_grade_ids(problem: str, message: str, tmp_path: Path) -> None:
     def edit(cells):  # type: ignore[no-untyped-def]
         if problem == "missing":
             del cells[1]["metadata"]["nbgrader"]["grade_id"]
-        else:
+        elif problem == "duplicate":
             cells[2]["metadata"]["nbgrader"]["grade_id"] = "activations"
+        elif problem == "hidden in the notebook":  # the kernel would run it: refused
+            cells[1]["source"] = "".join(cells[1]["source"]) + (
+                "\n### BEGIN HIDDEN TESTS\nassert sigmoid(1.0) > 0.7\n### END HIDDEN TESTS\n")
 
+    if problem == "hidden test of no cell":
+        (tmp_path / HIDDEN_TESTS).mkdir()
+        (tmp_path / HIDDEN_TESTS / "lab01.py").write_text("def test_nothing(nb):\n    pass\n")
     labs = _broken_copy(tmp_path, edit)
     result = run([sys.executable, "-m", "coursetools.release", "--labs", str(labs),
                   "--out", str(tmp_path / "out")], check=False)
     assert result.returncode == 1
-    assert message in result.stderr and "lab01_en.ipynb: cell" in result.stderr
+    where = "hidden_tests/lab01.py: " if problem == "hidden test of no cell" else "lab01_en.ipynb: cell"
+    assert message in result.stderr and where in result.stderr, result.stderr
     assert not (tmp_path / "out" / "lab01_en").exists()
 
 
