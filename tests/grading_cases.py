@@ -275,10 +275,10 @@ HOSTILE: dict[str, Case] = {
     "sys_exit": Case("EXI001", _nb(_sys_exit), lost={"test_sse"}),
     "os_exit_in_graded_function": Case("EXI002", _nb(lambda nb: set_source(
         nb, "sse", "def sse(y, y_hat):\n    import os\n    os._exit(1)\n"), device=True),
-        lost={"test_sse"}, events=("kernel restarted",)),
+        lost={"test_sse"}, review=True, events=("kernel restarted",)),
     "kernel_kills_itself": Case("EXI003", _nb(lambda nb: insert_after(
         nb, "predict", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")),
-        events=("kernel restarted",)),
+        review=True, events=("kernel restarted",)),
     "all_memory": Case("MEM001", _nb(lambda nb: set_source(nb, "train_perceptron", (
         "def train_perceptron(X, y, lr=1.0, epochs=20):\n    hog = []\n    while True:\n"
         "        hog.append(np.ones(2**24))\n"))), lost={"test_train_perceptron"}),
@@ -286,8 +286,11 @@ HOSTILE: dict[str, Case] = {
                           events=("was cut",)),
     "deleted_test_cell": Case("DEL001", _nb(lambda nb: nb["cells"].pop(index(nb, "test_sse")) and None),
                               events=("test_sse was missing",)),
-    "edited_test_cell": Case("EDT001", _nb(_edited_test), lost={"test_sse"}),
-    "edited_metadata_and_points": Case("EDT002", _nb(_edited_metadata), events=("edited metadata",)),
+    # Tampering and kernel deaths are flagged for review, with the reason.
+    "edited_test_cell": Case("EDT001", _nb(_edited_test), lost={"test_sse"}, review=True,
+                             events=("test_sse: its locked source was edited",)),
+    "edited_metadata_and_points": Case("EDT002", _nb(_edited_metadata), review=True,
+                                       events=("edited metadata",)),
     "not_json": Case("BAD001", lambda root: b"this is not a notebook {", lost=TESTS_OF_LAB01,
                      review=True, intake=False, events=("invalid JSON",)),
     "wrong_assignment": Case("BAD002", _wrong_assignment, lost=TESTS_OF_LAB01, review=True,
