@@ -47,6 +47,11 @@ def error_output(ename: str, evalue: str) -> NotebookNode:
                         traceback=[f"{ename}: {evalue}"])
 
 
+def timed_out(cell: NotebookNode) -> bool:
+    """Did nbclient stop the cell at its time limit (an error output it adds)?"""
+    return any(o.get("ename") == "CellTimeoutError" for o in cell.outputs if o.output_type == "error")
+
+
 def is_test_cell(cell: NotebookNode) -> bool:
     meta = cell.metadata.get("nbgrader", {})
     return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
@@ -122,7 +127,7 @@ class SandboxedExecute(Execute):
         try:
             self._run(call, index, store_history=False)
         except (DeadKernelError, CellTimeoutError):
-            self.nb.cells.pop()
+            self.nb.cells.pop()  # before the replay, which runs the notebook's own cells only
             self._recover(test_cell, test_index, "KernelDiedError",
                           f"a hidden test called {what}, which killed the kernel or did not stop "
                           f"after {self.timeout} s; the kernel was restarted", replay_through=True)
@@ -131,7 +136,7 @@ class SandboxedExecute(Execute):
             if self.nb.cells and self.nb.cells[-1] is call:
                 self.nb.cells.pop()
             self._limits.pop(index, None)
-        if any(o.get("ename") == "CellTimeoutError" for o in call.outputs if o.output_type == "error"):
+        if timed_out(call):
             raise StudentError(f"{what} ran longer than the {self.timeout} s limit")
         stdout = "".join(str(o.get("text", "")) for o in call.outputs
                          if o.output_type == "stream" and o.get("name") == "stdout")
@@ -154,7 +159,7 @@ class SandboxedExecute(Execute):
             self._recover(cell, index, "CellTimeoutError",
                           f"the cell ran longer than {self.timeout} s and did not stop when "
                           "interrupted; the kernel was restarted and the cells before were run again")
-        if any(o.get("ename") == "CellTimeoutError" for o in cell.outputs if o.output_type == "error"):
+        if timed_out(cell):
             self._skip_on_replay.add(index)
             add_event(self.nb, f"{self._name(cell, index)}: stopped after the {self.timeout} s time limit")
         if self.hidden_tests is not None and is_test_cell(cell) and not self._given_up:
@@ -175,7 +180,7 @@ class SandboxedExecute(Execute):
             self._check_starved(cell, index, started, cpu)
             raise
         else:
-            if any(o.get("ename") == "CellTimeoutError" for o in cell.outputs if o.output_type == "error"):
+            if timed_out(cell):
                 self._check_starved(cell, index, started, cpu)
         finally:
             dropped = self._dropped.pop(index, {})
