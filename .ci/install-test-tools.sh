@@ -13,3 +13,11 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
 fi
+
+# The Hungarian lint's spell check (coursetools/lint_hu.py) runs Debian's hunspell with its
+# Hungarian dictionary, and the English one for terms introduced in parentheses.
+if ! command -v hunspell >/dev/null || [ ! -e /usr/share/hunspell/hu_HU.dic ] \
+        || [ ! -e /usr/share/hunspell/en_US.dic ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hunspell hunspell-hu hunspell-en-us >/dev/null
+fi

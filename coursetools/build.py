@@ -27,8 +27,8 @@ import yaml
 
 from dlcourse.quiz import BankError, load_bank
 
-from . import lectures, release
-from .config import BUILD, LANGS, ROOT, SITE, kernel_env, lab_site_path, load_config
+from . import lectures, manifest, release
+from .config import BUILD, LANGS, ROOT, SITE, WHEEL_DIR, kernel_env, lab_site_path, load_config
 from .sources import SourceError, check_syntax
 from .vendor import BOOK_STATIC, MATHJAX_SCRIPT, vendor
 
@@ -55,7 +55,11 @@ def book_config(lang: str) -> dict[str, Any]:
 
 
 def check_sources() -> None:
-    """Fail fast, naming the file: syntax errors in code cells, malformed quiz banks."""
+    """Fail fast, naming the file: a manifest that does not match the book, syntax errors
+    in code cells, malformed quiz banks."""
+    found = manifest.problems(manifest.load())
+    if found:
+        raise BuildError("\n".join(found))
     for path in sorted(BOOK.glob("*/*.md")) + sorted((ROOT / "lectures").glob("*/*.md")):
         check_syntax(path)
     for bank in sorted((ROOT / "quizzes").glob("*.yml")):
@@ -141,10 +145,12 @@ def assemble(html: dict[str, Path], slides: dict[str, Path], labs: list[Path]) -
         shutil.copytree(slides[lang], SITE / lang / "slides", ignore=shutil.ignore_patterns("*.sha256"))
     vendor(SITE / "_vendor")
     for notebook in labs:
-        lab, lang = notebook.stem.rsplit("_", 1)
-        target = SITE / lab_site_path(lab, lang)
+        target = SITE / lab_site_path(notebook.stem)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(notebook, target)
+    # The course package that the labs' install cells take (config.Repository.pip_source).
+    shutil.rmtree(SITE / WHEEL_DIR, ignore_errors=True)
+    shutil.copytree(release.RELEASE / WHEEL_DIR, SITE / WHEEL_DIR)
     titles = {lang: load_config()["course"]["languages"][lang]["title"] for lang in LANGS}
     (SITE / "index.html").write_text(INDEX.format(**titles), encoding="utf-8")
     (SITE / ".nojekyll").write_text("")  # GitHub Pages: serve _static/ and _vendor/ as they are
@@ -167,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         index = build(tuple(args.lang or LANGS))
-    except (SourceError, BankError, release.ReleaseError, BuildError) as err:
+    except (SourceError, BankError, release.ReleaseError, BuildError, manifest.ManifestError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     print(f"Built in {time.perf_counter() - started:.0f} s. Open the course site at:\n{index}")

@@ -17,6 +17,15 @@ BUILD = ROOT / "_build"
 SITE = BUILD / "site"
 OTHER = {"hu": "en", "en": "hu"}
 COLAB = "https://colab.research.google.com/github"
+WHEEL_DIR = "dist"  # of the release and of the site: the course package's wheel
+
+
+def wheel_name() -> str:
+    """The file name of the course package's wheel, from pyproject.toml's version."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return f"{project['name']}-{project['version']}-py3-none-any.whl"
 
 
 @lru_cache(maxsize=1)
@@ -31,8 +40,10 @@ class Repository:
     >>> r = Repository("https://github.com/owner/course", "main", "gh-pages")
     >>> r.colab_url("labs/lab01_hu/lab01_hu.ipynb")
     'https://colab.research.google.com/github/owner/course/blob/gh-pages/labs/lab01_hu/lab01_hu.ipynb'
-    >>> r.pip_source
-    'git+https://github.com/owner/course@main'
+    >>> r.pages_url
+    'https://owner.github.io/course'
+    >>> r.pip_source.startswith('https://owner.github.io/course/dist/dlcourse-')
+    True
     """
 
     url: str
@@ -54,9 +65,17 @@ class Repository:
         return f"{COLAB}/{self.slug}/blob/{self.pages_branch}/{site_path}"
 
     @property
+    def pages_url(self) -> str:
+        """Where GitHub Pages serves the published site (the ``gh-pages`` branch)."""
+        owner, name = self.slug.split("/")
+        return f"https://{owner.lower()}.github.io/{name}"
+
+    @property
     def pip_source(self) -> str:
-        """What ``pip install`` takes to install the course package from GitHub."""
-        return f"git+https://github.com/{self.slug}@{self.branch}"
+        """What ``pip install`` takes to install the course package: the wheel that the
+        release built and the site publishes beside the notebooks, so a student's package
+        always matches their notebook and carries the labs' self-check data."""
+        return f"{self.pages_url}/{WHEEL_DIR}/{wheel_name()}"
 
 
 def repository() -> Repository:
@@ -65,9 +84,10 @@ def repository() -> Repository:
     return Repository(repo["url"], repo.get("branch", "main"), config["course"]["pages_branch"])
 
 
-def lab_site_path(lab: str, lang: str) -> str:
-    """Where the student version of a lab is published, relative to the site root."""
-    return f"labs/{lab}_{lang}/{lab}_{lang}.ipynb"
+def lab_site_path(assignment: str) -> str:
+    """Where the student version of a lab assignment (lab01_hu, lab02_torch_en) is
+    published, relative to the site root."""
+    return f"labs/{assignment}/{assignment}.ipynb"
 
 
 def _with_scripts(path: str) -> str:

@@ -1,8 +1,8 @@
 """The numbers a page states in its prose, read the Hungarian or the English way.
 
 Hungarian writes 3957,1 and 26 000; English writes 3957.1 and 26,000. The number audit
-(tests/test_ch01_numbers.py) uses this to check that both languages state the same
-numbers and that each one is backed by a test.
+(coursetools/number_audit.py) uses this to check that both languages state the same
+numbers and that each one is backed by a figure of the chapter.
 
 >>> numbers("3957,1 s, 26 000 GPU-óra és 2,97 év, 1881,6-szoros", "hu")
 [3957.1, 26000.0, 2.97, 1881.6]

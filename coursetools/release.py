@@ -1,25 +1,33 @@
 """Generate the student versions of every lab: ``python -m coursetools.release``.
 
 For each labs/<assignment>/<assignment>.ipynb it
-1. checks the nbgrader metadata (a missing or duplicated grade id fails with the file,
-   the cell and what to do) and the lab's hidden tests (each names a graded cell), then
+1. checks the cells every lab shares against the template (lab_template.py), the
+   nbgrader metadata (a missing or duplicated grade id fails with the file, the cell and
+   what to do) and the lab's hidden tests (each names a graded cell), then
 2. runs the real ``nbgrader generate_assignment``, which strips the solutions (the
    hidden tests are not in the notebook: hidden_tests/<lab>.py, read by the grader only), and
-3. fills in the course links (@COURSE_PIP_SOURCE@, @COLAB_URL@) from _config.yml.
-The student notebooks land in _build/release/<assignment>/.
+3. fills in the course links (@COURSE_PIP_SOURCE@, @COLAB_URL@) from _config.yml, then
+4. writes the labs' visible tests for the students' self-check into the course package
+   (dlcourse/labtests/, coursetools/selfcheck_data.py) and builds the package's wheel,
+   which the site publishes and every lab's install cell installs.
+The student notebooks land in _build/release/<assignment>/, the wheel in _build/release/dist/.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
-from .config import BUILD, ROOT, lab_site_path, repository, tool_env
+from . import lab_template
+from .config import BUILD, ROOT, WHEEL_DIR, lab_site_path, repository, tool_env, wheel_name
 from .grading.notebooks import source_of, split_hidden
 from .grading.proxy import HIDDEN_TESTS, hidden_tests_file, load_hidden_tests
+from .manifest import parse_assignment
 
 LABS = ROOT / "labs"
 RELEASE = BUILD / "release"
@@ -87,10 +95,9 @@ def check_grade_ids(path: Path) -> None:
 def fill_links(notebook: Path, assignment: str) -> None:
     """Replace the link tokens of a released notebook with the course's URLs."""
     repo = repository()
-    lab, lang = assignment.rsplit("_", 1)
     text = notebook.read_text(encoding="utf-8")
     text = text.replace(PIP_TOKEN, repo.pip_source)
-    text = text.replace(COLAB_TOKEN, repo.colab_url(lab_site_path(lab, lang)))
+    text = text.replace(COLAB_TOKEN, repo.colab_url(lab_site_path(assignment)))
     notebook.write_text(text, encoding="utf-8")
 
 
@@ -104,6 +111,11 @@ def release(names: list[str] | None = None, labs: Path = LABS, out: Path = RELEA
         if not path.is_file():
             raise ReleaseError(f"{path}: no such lab source (expected labs/<name>/<name>.ipynb)")
         check_grade_ids(path)
+        if parse_assignment(name).lang:  # a lab of this course, not any nbgrader assignment
+            differs = lab_template.check_notebook(path)
+            if differs:
+                raise ReleaseError("\n".join(differs) + "\n(python -m coursetools.lab_template "
+                                   "writes the shared cells from the template)")
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name in names:
@@ -124,7 +136,31 @@ def release(names: list[str] | None = None, labs: Path = LABS, out: Path = RELEA
         notebook = out / name / f"{name}.ipynb"
         fill_links(notebook, name)
         written.append(notebook)
+    if labs.resolve() == LABS.resolve():  # the course's own labs: the package carries their tests
+        from . import selfcheck_data
+
+        selfcheck_data.write(assignments(labs))
+        build_package(out / WHEEL_DIR)
     return written
+
+
+def build_package(dist: Path) -> Path:
+    """The wheel of the course package, built from a clean copy of its sources (setuptools
+    would otherwise ship stale files it left in build/)."""
+    shutil.rmtree(dist, ignore_errors=True)
+    dist.mkdir(parents=True)
+    with tempfile.TemporaryDirectory(prefix="dlcourse-wheel-") as tmp:
+        source = Path(tmp)
+        for part in ("dlcourse", "quizzes"):
+            shutil.copytree(ROOT / part, source / part, ignore=shutil.ignore_patterns("__pycache__"))
+        for part in ("pyproject.toml", "README.md"):
+            shutil.copy(ROOT / part, source / part)
+        command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
+                   "--wheel-dir", str(dist), str(source)]
+        result = subprocess.run(command, cwd=source, env=tool_env(), capture_output=True, text=True)
+        if result.returncode != 0:
+            raise ReleaseError(f"building the course package failed:\n{result.stdout}{result.stderr}")
+    return dist / wheel_name()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,22 +1,21 @@
-"""The visible tests of every lab, for the students' self-check in Colab:
-``python -m coursetools.selfcheck_data`` writes dlcourse/labtests/<assignment>.json.
+"""The visible tests of every lab, for the students' self-check in Colab: the release
+(coursetools/release.py) writes dlcourse/labtests/<assignment>.json before it builds the
+course package; nobody writes or commits them by hand (they are not in git).
 
 nbgrader does not run in Colab, so the course package carries the tests that the student
-version of each lab already shows (the hidden ones are cut out, as nbgrader cuts them),
-with each exercise's heading and points. ``dlcourse.selfcheck.check`` runs them.
-tests/test_selfcheck.py fails when a file here is out of date with its lab.
+version of each lab already shows (the hidden tests are not in the notebook at all), with
+each exercise's heading and points. ``dlcourse.selfcheck.check`` runs them.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 from .config import ROOT
 from .grading.notebooks import nbgrader_meta, source_of, visible_part
-from .release import LABS, assignments, source_notebook
+from .release import LABS, source_notebook
 
 OUT = ROOT / "dlcourse" / "labtests"
 
@@ -35,22 +34,23 @@ def visible_tests(notebook: Path) -> dict[str, Any]:
         if grading.get("grade") and not grading.get("solution") and cell["cell_type"] == "code":
             exercises.append({"grade_id": grading["grade_id"], "title": heading,
                               "points": grading["points"], "code": visible_part(text).rstrip() + "\n"})
-    return {"lab": meta.get("lab"), "lang": meta.get("lang"), "exercises": exercises}
+    return {"lab": meta.get("lab"), "track": meta.get("track"), "lang": meta.get("lang"),
+            "exercises": exercises}
 
 
-def expected_files(labs: Path = LABS) -> dict[str, str]:
-    return {f"{name}.json": json.dumps(visible_tests(source_notebook(name, labs)), ensure_ascii=False,
-                                       indent=1) + "\n"
-            for name in assignments(labs)}
 
 
-def main() -> int:
+def write(names: list[str], labs: Path = LABS) -> list[Path]:
+    """Write the self-check data of the assignments ``names`` (and remove any other)."""
     OUT.mkdir(exist_ok=True)
-    for name, text in expected_files().items():
-        (OUT / name).write_text(text, encoding="utf-8")
-        print(f"visible tests: {OUT / name}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    wanted = {f"{name}.json" for name in names}
+    for stale in OUT.glob("*.json"):
+        if stale.name not in wanted:
+            stale.unlink()
+    written = []
+    for name in names:
+        path = OUT / f"{name}.json"
+        text = json.dumps(visible_tests(source_notebook(name, labs)), ensure_ascii=False, indent=1) + "\n"
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

@@ -83,3 +83,18 @@ WAVENET_TRAINING_WEEKS = 4  # on one 12-TFLOPS GPU
 WAVENET_SAMPLE_RATE_HZ = 16_000
 WAVENET_MS_PER_SAMPLE = 7.5
 WAVENET_SLIDE_SECONDS_PER_AUDIO_SECOND = 12  # the slide's figure, inconsistent with the two above
+
+# Figures the pages state that the figures above do not give, with their sources.
+# The original lab slides' chart compared ResNet-50's training cost on a TPU v2 pod and on
+# 8 V100 GPUs, with no other numbers (curriculum map, section 1.1).
+RESNET50_CHART_V100_GPUS = 8
+# Years. The hardware figures come from the overview talk of 2018 (curriculum map, source
+# inventory: 000_9a9069fd4ae5d983.txt); WaveNet is DeepMind's of September 2016 (van den
+# Oord et al., "WaveNet: A Generative Model for Raw Audio", arXiv:1609.03499); Rosenblatt's
+# perceptron: "The perceptron: a probabilistic model for information storage and
+# organization in the brain", Psychological Review 65(6), 1958; Minsky and Papert,
+# "Perceptrons", MIT Press, 1969.
+HARDWARE_YEAR = 2018
+WAVENET_YEAR = 2016
+PERCEPTRON_YEAR = 1958
+PERCEPTRONS_BOOK_YEAR = 1969

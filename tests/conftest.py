@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from coursetools.config import ROOT, tool_env
+from coursetools.manifest import parse_assignment
 
 PYTHON = sys.executable
 
@@ -77,7 +78,9 @@ class GradedClass:
     finished: float  # and after export
 
     def files(self, student: str) -> dict[str, str]:
-        return next(r for r in self.intake if r["student"] == student)
+        """The student's intake row: where it was placed, else why not (one intake per lab)."""
+        rows = [r for r in self.intake if r["student"] == student]
+        return next((r for r in rows if r["status"] == "placed"), rows[0])
 
     def printed(self, student: str, assignment: str = "lab01_en") -> list[str]:
         """The lines the student's kernel printed, from the autograded notebook."""
@@ -136,7 +139,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> GradedClass:
     assignments = sorted({case.assignment for case in CASES.values()})
     Course(root, *assignments)
     inbox = tmp_path_factory.mktemp("inbox")
-    for name, case in CASES.items():
+    for case in CASES.values():
         data = case.make(root)
         if case.intake:
             filename = case.filename or f"Copy of {case.assignment} - {case.student}.ipynb"
@@ -150,13 +153,16 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> GradedClass:
         root_exec_marker(case.student).unlink(missing_ok=True)
     before, started = fingerprint(root), time.time()
     with taken_back(root):
-        grading("intake", str(inbox), "--lab", "lab01", root=root)
-        intake = read_report(next((root / "reports").glob("intake-*.csv")))
+        labs = sorted({parse_assignment(a).lab for a in assignments})
+        for lab in labs:  # the hand-ins of every lab are in one inbox, as from Moodle
+            grading("intake", str(inbox), "--lab", lab, root=root)
+        intake = [row for report in sorted((root / "reports").glob("intake-*.csv")) for row in read_report(report)]
         output = grading("autograde", *assignments, "--cell-timeout", str(CELL_TIMEOUT),
                          "--memory-mb", "3072", root=root)
         # export, as root: an attack that got hold of the grader's code would run now
-        grading("export", "--lab", "lab01", "--out", str(tmp_path_factory.mktemp("export") / "grades.csv"),
-                root=root, check=False)
+        for lab in labs:
+            grading("export", "--lab", lab, "--out", str(tmp_path_factory.mktemp("export") / "grades.csv"),
+                    root=root, check=False)
         after, finished = fingerprint(root), time.time()
     report = {row["student"]: row for row in read_report(next((root / "reports").glob("autograde-*.csv")))}
     scores, flagged, manual = {}, {}, []

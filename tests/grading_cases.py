@@ -13,9 +13,10 @@ import ast
 import copy
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
@@ -221,8 +222,8 @@ def _stderr(nb: Notebook) -> None:
 def _wrong_assignment(course_root: Path) -> bytes:
     return json.dumps({
         "nbformat": 4, "nbformat_minor": 5,
-        "metadata": {"dlcourse": {"lab": "lab02", "lang": "en"}},
-        "cells": [{"cell_type": "markdown", "id": "a", "metadata": {}, "source": "# Lab 2: backpropagation"},
+        "metadata": {"dlcourse": {"lab": "lab99", "lang": "en"}},
+        "cells": [{"cell_type": "markdown", "id": "a", "metadata": {}, "source": "# Lab 99: backpropagation"},
                   {"cell_type": "code", "id": "b", "metadata": {}, "execution_count": None,
                    "outputs": [], "source": "def backprop():\n    return 0"}]}).encode()
 
@@ -240,25 +241,41 @@ def _wrong(assignment: str, mistake: dict[str, Any]) -> Callable[[Path], bytes]:
     return _nb(edit, device=True, assignment=assignment)
 
 
+def round_trips() -> list[tuple[str, str]]:
+    """(the assignment whose source is graded, the one whose student version is) for each
+    lab of the manifest and each of its framework tracks: a lab's languages share their
+    code (tests/test_parity.py), so each track makes the round trip once, the source in
+    one language and the student version in the other."""
+    from coursetools.manifest import assignment_name, load
+    from dlcourse.text import LANGS
+
+    trips = []
+    for lab in load().labs():
+        for t, track in enumerate(lab.tracks or (None,)):
+            mine, theirs = LANGS[(t + 1) % 2], LANGS[t % 2]
+            trips.append((assignment_name(lab.id, mine, track), assignment_name(lab.id, theirs, track)))
+    return trips
+
+
 def lab_cases() -> dict[str, Case]:
-    """For every lab assignment: its source, its student version and typical wrong answers
-    (the mistakes of tests/wrong_answers/<lab>.yml, spread over the lab's languages)."""
-    from coursetools.release import assignments
+    """For every round trip: the source, the student version, and the typical wrong answers
+    of tests/wrong_answers/<lab>.yml for its track, spread over the languages."""
+    from coursetools.manifest import assignment_name, parse_assignment
+    from dlcourse.text import LANGS
 
     cases: dict[str, Case] = {}
-    for n, assignment in enumerate(assignments()):
-        lab, lang = assignment.rsplit("_", 1)
-        tests = set(points(source(assignment)))
-        cases[f"{assignment}-source"] = Case(f"SRC{n:03d}", _nb(_nothing, True, assignment),
-                                             assignment=assignment, review=False)
-        cases[f"{assignment}-release"] = Case(f"REL{n:03d}", lambda root, a=assignment: (
-            root / "release" / a / f"{a}.ipynb").read_bytes(), lost=tests, assignment=assignment)
-        languages = sorted({a.rsplit("_", 1)[1] for a in assignments() if a.startswith(lab + "_")})
-        for k, mistake in enumerate(wrong_answers(lab)):
-            if languages[k % len(languages)] == lang:
-                cases[f"{assignment}-wrong-{k}"] = Case(
-                    f"W{n:02d}{k:03d}", _wrong(assignment, mistake), lost=set(mistake["fails"]),
-                    assignment=assignment)
+    for n, (mine, theirs) in enumerate(round_trips(), start=1):
+        lab, track, _ = parse_assignment(mine)
+        tests = set(points(source(mine)))
+        cases[f"{mine}-source"] = Case(f"SRC{n:03d}", _nb(_nothing, True, mine), assignment=mine, review=False)
+        cases[f"{theirs}-release"] = Case(f"REL{n:03d}", lambda root, a=theirs: (
+            root / "release" / a / f"{a}.ipynb").read_bytes(), lost=tests, assignment=theirs)
+        mistakes = [m for m in wrong_answers(lab) if track in m.get("tracks", [track])]
+        for k, mistake in enumerate(mistakes):
+            assignment = assignment_name(lab, LANGS[k % 2], track)
+            cases[f"{assignment}-wrong-{k}"] = Case(
+                f"W{n:02d}{k:03d}", _wrong(assignment, mistake), lost=set(mistake["fails"]),
+                assignment=assignment)
     return cases
 
 

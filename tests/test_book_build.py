@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+import zipfile
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
@@ -14,7 +15,9 @@ from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
 from coursetools.config import ROOT, lab_site_path, repository, tool_env
+from coursetools.manifest import Lab, load
 from coursetools.release import assignments
+from dlcourse.text import LANGS
 
 from .conftest import copy_repo, run
 from .test_lab_grading import solution_lines
@@ -98,11 +101,23 @@ def test_hungarian_book_has_a_hungarian_interface(site: Path) -> None:
 def test_nothing_students_get_contains_a_solution(site: Path) -> None:
     secrets = {line for a in assignments() for line in solution_lines(ROOT / "labs" / a / f"{a}.ipynb")}
     assert len(secrets) > 20
+    texts = {}
     for path in site.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".ipynb", ".md", ".txt", ".js", ".json", ".py"):
-            text = path.read_text(encoding="utf-8", errors="ignore")
-            leaked = [s for s in secrets if s in text]
-            assert not leaked, f"{path} contains lab solutions or hidden tests: {leaked[:3]}"
+            texts[str(path)] = path.read_text(encoding="utf-8", errors="ignore")
+        elif path.suffix == ".whl":  # the course package students install, self-check data and all
+            with zipfile.ZipFile(path) as wheel:
+                texts.update({f"{path}:{n}": wheel.read(n).decode(errors="ignore") for n in wheel.namelist()})
+    assert any(name.endswith(".json") and ".whl:" in name for name in texts)
+    for where, text in texts.items():
+        leaked = [s for s in secrets if s in text]
+        assert not leaked, f"{where} contains lab solutions or hidden tests: {leaked[:3]}"
+
+
+def test_the_site_publishes_the_package_the_labs_install(site: Path) -> None:
+    source = repository().pip_source
+    assert source.startswith(repository().pages_url + "/")
+    assert (site / source.removeprefix(repository().pages_url + "/")).is_file()
 
 
 def test_pages_load_nothing_from_other_sites(site: Path) -> None:
@@ -122,25 +137,27 @@ def test_pages_load_nothing_from_other_sites(site: Path) -> None:
 
 def test_chapter_pages_were_executed(site: Path) -> None:
     for lang in ("hu", "en"):
-        for name in ("01_landscape", "01_perceptron", "02_dense_mnist", "02_output_heads"):
+        for name in [page for chapter in load().written for page in chapter.pages]:
             doc = soup(site / lang / f"{name}.html")
             assert doc.select(".cell_output img"), f"{lang}/{name} shows no plot"
             assert not doc.select(".output.traceback, .output.error"), f"{lang}/{name} has an error"
 
 
-def test_lab_pages_link_the_student_notebook(site: Path) -> None:
-    for lang in ("hu", "en"):
-        page = site / lang / "lab01_perceptron.html"
-        doc = soup(page)
-        badge = doc.select_one("a.colab-badge")["href"]
-        assert badge == repository().colab_url(lab_site_path("lab01", lang))
-        download = doc.select_one("a.lab-download")["href"]
-        target = Path(urlparse(urljoin(page.as_uri(), download)).path)
-        assert target == site / lab_site_path("lab01", lang) and target.exists()
-        assert "BEGIN SOLUTION" not in target.read_text()
+@pytest.mark.parametrize("lab", load().labs(), ids=lambda lab: lab.id)
+def test_lab_pages_link_the_student_notebook_of_each_track(site: Path, lab: Lab) -> None:
+    for lang in LANGS:
+        page = site / lang / f"{lab.page}.html"
+        lines = soup(page).select("p.course-lab-links")
+        assert [p["data-assignment"] for p in lines] == lab.assignments(lang)
+        for line, assignment in zip(lines, lab.assignments(lang)):
+            assert line.select_one("a.colab-badge")["href"] == repository().colab_url(lab_site_path(assignment))
+            download = line.select_one("a.lab-download")["href"]
+            target = Path(urlparse(urljoin(page.as_uri(), download)).path)
+            assert target == site / lab_site_path(assignment) and target.exists()
+            assert "BEGIN SOLUTION" not in target.read_text()
 
 
-@pytest.mark.parametrize("deck", ["01_perceptron", "02_dense_mnist"])  # named after the chapter's main page
+@pytest.mark.parametrize("deck", [c.deck for c in load().written if c.deck])
 def test_slides_are_built_for_both_languages(site: Path, deck: str) -> None:
     for lang in ("hu", "en"):
         doc = soup(site / lang / "slides" / f"{deck}.html")

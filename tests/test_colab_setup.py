@@ -18,20 +18,20 @@ from pathlib import Path
 
 import pytest
 
-from coursetools.config import ROOT, repository
+from coursetools.config import WHEEL_DIR, repository, wheel_name
 
 # Modules Colab preinstalls that the course uses; none may be replaced.
 PREINSTALLED = ("torch", "tensorflow", "keras", "numpy", "ipywidgets", "yaml", "jsonschema")
 VERSIONS = (
     "import importlib, os; print({n: (importlib.import_module(n).__version__, "
-    "os.path.realpath(importlib.import_module(n).__file__)) for n in %r})" % (PREINSTALLED,)
+    f"os.path.realpath(importlib.import_module(n).__file__)) for n in {PREINSTALLED!r}}})"
 )
 
 
 def colab_standin(tmp: Path) -> Path:
     """A venv whose sys.path also holds this environment's packages, minus dlcourse."""
     venv = tmp / "colab-venv"
-    subprocess.run([sys._base_executable, "-m", "venv", str(venv)], check=True)  # noqa: SLF001
+    subprocess.run([sys._base_executable, "-m", "venv", str(venv)], check=True)
     preinstalled = tmp / "preinstalled"
     preinstalled.mkdir()
     for entry in Path(sysconfig.get_paths()["purelib"]).iterdir():
@@ -66,7 +66,8 @@ def test_first_cell_installs_only_the_course_package(released: Path, tmp_path: P
     assert subprocess.run([python, "-c", probe], env=env, cwd=tmp_path, capture_output=True,
                           text=True, check=True).stdout.split() == ["True", "True"]
 
-    local_cell = cell.replace(source, str(ROOT))
+    # The wheel the release built, which the site publishes at that URL (test_book_build).
+    local_cell = cell.replace(source, str(released / WHEEL_DIR / wheel_name()))
     result = subprocess.run([python, "-c", local_cell.replace('"--quiet", ', "")], env=env,
                             capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -80,12 +81,14 @@ def test_first_cell_installs_only_the_course_package(released: Path, tmp_path: P
                          env=env, capture_output=True, text=True, check=True).stdout
     names = {p["name"].lower() for p in json.loads(own)}
     assert names - {"pip", "setuptools"} == {"dlcourse"}, names
-    # The installed package carries the question banks: the live quiz works in Colab.
+    # The installed package carries the question banks (the live quiz works in Colab) and
+    # the self-check data of every lab and track.
     check = ("from dlcourse.quiz import load_bank; import dlcourse.quiz.bank as b; "
-             "print(b.bank_dir().name, len(load_bank('ch01').questions))")
+             "from dlcourse.selfcheck import exercises; "
+             "print(b.bank_dir().name, len(load_bank('ch01').questions), len(exercises('lab02_torch', 'hu')))")
     out = subprocess.run([python, "-c", check], env=env, capture_output=True, text=True,
                          cwd=tmp_path, check=True).stdout.split()
-    assert out[0] == "banks" and int(out[1]) >= 5
+    assert out[0] == "banks" and int(out[1]) >= 5 and int(out[2]) == 6
 
 
 def test_outside_colab_the_cell_does_nothing(released: Path) -> None:

@@ -282,3 +282,34 @@ def test_hand_in_times_from_a_zip_and_two_hand_ins_at_once(tmp_path: Path) -> No
     for name in ("TIE001/lab01_en.ipynb", "TIE001/lab01_en (1).ipynb"):
         assert "with the same time" in rows[name]["reason"]
     assert not (root / "submitted" / "TIE001").exists()
+
+
+def test_intake_takes_every_track_and_language_of_a_lab(tmp_path: Path) -> None:
+    """The track and the language come from the notebook's metadata, else from its text
+    (the two tracks' code differs); a track the lab does not have is refused."""
+    root = tmp_path / "course"
+    root.mkdir()
+    shutil.copy(ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
+    tracks = ("lab02_keras_hu", "lab02_keras_en", "lab02_torch_hu", "lab02_torch_en")
+    for name in tracks:
+        shutil.copytree(ROOT / "labs" / name, root / "labs" / name)
+    torch_no_meta = copy.deepcopy(source("lab02_torch_hu"))
+    torch_no_meta["metadata"].pop("dlcourse")
+    keras_no_track = copy.deepcopy(source("lab02_keras_en"))
+    keras_no_track["metadata"]["dlcourse"].pop("track")
+    jax = copy.deepcopy(source("lab02_keras_en"))
+    jax["metadata"]["dlcourse"]["track"] = "jax"
+    files = {
+        "TRK001_lab02_keras_hu.ipynb": json.dumps(source("lab02_keras_hu")),
+        "TRK002_lab02.ipynb": json.dumps(torch_no_meta),
+        "TRK003_lab02.ipynb": json.dumps(keras_no_track),
+        "TRK004_lab02.ipynb": json.dumps(jax),
+    }
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name, content in files.items():
+        (inbox / name).write_text(content, encoding="utf-8")
+    _, rows = _intake(root, inbox, lab="lab02")
+    placed = {r["student"]: r["assignment"] for r in rows.values() if r["status"] == "placed"}
+    assert placed == {"TRK001": "lab02_keras_hu", "TRK002": "lab02_torch_hu", "TRK003": "lab02_keras_en"}
+    assert "track 'jax'" in rows["TRK004_lab02.ipynb"]["reason"]

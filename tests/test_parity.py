@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 
 from coursetools.config import ROOT
+from coursetools.grading.proxy import hidden_tests_file
+from coursetools.manifest import Lab, load
 from coursetools.sources import read_notebook
+from dlcourse.text import LANGS
 
 LANG_TAG = "lang"  # the one kind of code cell allowed to differ: it names the language
 
@@ -100,3 +104,38 @@ def test_book_sources_hold_no_outputs() -> None:
     """Book and lecture pages are MyST Markdown: outputs exist only in the build."""
     assert not list((ROOT / "book").rglob("*.ipynb"))
     assert not list((ROOT / "lectures").rglob("*.ipynb"))
+
+
+def _grading_plan(path: Path) -> list[tuple[str, str, float | None]]:
+    """(grade id, solution or test, points) of each nbgrader cell, in order."""
+    plan = []
+    for cell in read_notebook(path).cells:
+        meta = cell.metadata.get("nbgrader")
+        if meta:
+            plan.append((meta["grade_id"], "solution" if meta.get("solution") else "test", meta.get("points")))
+    return plan
+
+
+def _seeds_and_test_inputs(path: Path) -> tuple[list[str], list[list[str]]]:
+    """The seeds the code sets, and the numbers each test cell feeds the student's code."""
+    cells = read_notebook(path).cells
+    code = "\n".join(c.source for c in cells if c.cell_type == "code")
+    seeds = re.findall(r"seed\w*\(\s*(\d+)|seed=(\d+)", code)
+    tests = [c.source for c in cells if c.metadata.get("nbgrader", {}).get("grade")]
+    return [a or b for a, b in seeds], [re.findall(r"(?<![\w.])\d[\d_.]*", t) for t in tests]
+
+
+TRACKED = [(lab, lang) for lab in load().labs() if lab.tracks for lang in LANGS]
+
+
+@pytest.mark.parametrize("lab,lang", TRACKED, ids=lambda v: getattr(v, "id", v))
+def test_the_tracks_of_a_lab_are_graded_alike(lab: Lab, lang: str) -> None:
+    """Same exercises, grade ids, points, seeds and test inputs in every framework track,
+    and one hidden-test file for all of them."""
+    paths = [ROOT / "labs" / a / f"{a}.ipynb" for a in lab.assignments(lang)]
+    plans = [_grading_plan(p) for p in paths]
+    assert plans[0] and all(plan == plans[0] for plan in plans)
+    inputs = [_seeds_and_test_inputs(p) for p in paths]
+    assert inputs[0][0] and all(found == inputs[0] for found in inputs)
+    files = {hidden_tests_file(ROOT, a) for a in lab.assignments(lang)}
+    assert files == {ROOT / "hidden_tests" / f"{lab.id}.py"}

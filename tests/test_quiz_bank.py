@@ -7,13 +7,14 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from coursetools.quizpage import ASSET_DIR, accepted_responses, render_bank
 from dlcourse.quiz import BankError, load_bank, parse_bank
 from dlcourse.quiz.bank import bank_dir, parse_number
-from dlcourse.quiz.static import accepted_responses, render_bank
 from dlcourse.quiz.widget import QuizWidget
 
 BANKS = sorted(p.stem for p in bank_dir().glob("*.yml"))
@@ -73,6 +74,52 @@ def test_malformed_bank_file_on_disk(tmp_path: Path) -> None:
     path.write_text(GOOD.replace("type: single", "typ: single"))
     with pytest.raises(BankError, match=rf"^{re.escape(str(path))}:4: "):
         load_bank(path)
+
+
+def test_build_rejects_a_malformed_bank_naming_file_and_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The build validates every bank with the schema, so show() may trust the bundled ones."""
+    from coursetools import build
+
+    path = tmp_path / "quizzes" / "ch99.yml"
+    path.parent.mkdir()
+    path.write_text(GOOD.replace("{hu: Mert., en: Because.}", "{hu: Mert.}"), encoding="utf-8")
+    monkeypatch.setattr(build, "ROOT", tmp_path)
+    monkeypatch.setattr(build, "BOOK", tmp_path / "book")
+
+    class NoChapters:  # the chapter manifest and the labs are other tests' business
+        def assignments(self) -> list[str]:
+            return []
+
+    monkeypatch.setattr(build.manifest, "load", lambda *args: NoChapters())
+    monkeypatch.setattr(build.manifest, "problems", lambda course: [])
+
+    def no_release() -> None:
+        raise AssertionError("the build went past the bank check")
+
+    monkeypatch.setattr(build.release, "release", no_release)
+    assert build.main([]) == 1
+    assert capsys.readouterr().err == f"error: {path}:11: 'en' is a required property (questions[0].explanation)\n"
+
+
+def test_show_skips_validation_only_for_the_bundled_banks(tmp_path: Path) -> None:
+    """A student's show() of a bundled bank never imports jsonschema (seconds); a bank file
+    of one's own is still validated, naming the file and line."""
+    own = tmp_path / "mine.yml"
+    own.write_text(GOOD.replace("type: single", "type: essay"), encoding="utf-8")
+    code = ("import sys, dlcourse.quiz as quiz; quiz.show('ch01', 'en'); "
+            "print('jsonschema' in sys.modules)\n"
+            "try:\n    quiz.show(sys.argv[1], 'en')\n"
+            "except quiz.BankError as err:\n    print(err)")
+    out = subprocess.run([sys.executable, "-c", code, str(own)], capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    assert out[0] == "False"
+    assert out[1].startswith(f"{own}:5: 'essay' is not one of")
+
+
+def test_unvalidated_load_gives_the_same_bank() -> None:
+    for name in BANKS:
+        assert load_bank(name, validate=False) == load_bank(name)
 
 
 def test_checking_answers() -> None:
@@ -178,7 +225,7 @@ def test_quiz_js_parses_numbers_as_python_does(tmp_path: Path) -> None:
     script = tmp_path / "numbers.js"
     script.write_text(
         "global.window = {}; global.document = {readyState: 'complete', querySelectorAll: () => []};\n"
-        f"require({json.dumps(str(bank_dir().parent / 'dlcourse' / 'quiz' / 'assets' / 'quiz.js'))});\n"
+        f"require({json.dumps(str(ASSET_DIR / 'quiz.js'))});\n"
         "const cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));\n"
         "console.log(JSON.stringify(cases.map(([text, lang]) => window.dlqParseNumber(text, lang))));\n",
         encoding="utf-8")

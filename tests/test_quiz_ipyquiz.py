@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from coursetools.config import ROOT
+from coursetools.ipyquiz_import import IpyquizError, convert, import_ipyquiz, read_ipyquiz
+from coursetools.quizpage import render_bank
 from dlcourse.quiz import parse_bank
-from dlcourse.quiz.ipyquiz_import import IpyquizError, convert, import_ipyquiz, read_ipyquiz
-from dlcourse.quiz.static import render_bank
 
 DATA = Path(__file__).parent / "data" / "ipyquiz"
 HU, EN = DATA / "ch02_hu.json", DATA / "ch02_en.json"
@@ -43,13 +44,14 @@ def test_import_makes_a_valid_bilingual_bank() -> None:
 
 def test_command_line_writes_the_bank(tmp_path: Path) -> None:
     out = tmp_path / "ch02.yml"
-    command = [sys.executable, "-m", "dlcourse.quiz.ipyquiz_import", str(HU), str(EN), "-o", str(out),
+    command = [sys.executable, "-m", "coursetools.ipyquiz_import", str(HU), str(EN), "-o", str(out),
                "--title-hu", TITLE["hu"], "--title-en", TITLE["en"]]
-    result = subprocess.run(command, capture_output=True, text=True)
+    # An author's tool, run from the repository root as the README says (not installed).
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
     assert result.returncode == 0, result.stderr
     assert "5 questions" in result.stdout
     assert parse_bank(out.read_text(encoding="utf-8"), str(out)).id == "ch02"
-    again = subprocess.run(command, capture_output=True, text=True)
+    again = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
     assert again.returncode == 2 and "--force" in again.stderr
 
 

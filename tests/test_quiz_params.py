@@ -10,9 +10,9 @@ import re
 
 import pytest
 
+from coursetools.quizpage import accepted_responses, question_data, render_bank, static_variants
 from dlcourse.cnn import conv_out
 from dlcourse.quiz import BankError, load_bank, parse_bank
-from dlcourse.quiz.static import accepted_responses, question_data, render_bank, static_variants
 from dlcourse.quiz.widget import QuizWidget
 
 # Curriculum §4.1, (n, k, s, p, d) -> out. C5 has stride and dilation both above 1.

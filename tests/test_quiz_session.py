@@ -119,6 +119,21 @@ def test_malformed_answers_are_refused_and_can_be_corrected(db: Path, clock: Clo
     assert s.current is not None and p.id not in s.current.answers  # nothing recorded
 
 
+def test_a_number_is_read_in_the_players_language(db: Path, clock: Clock) -> None:
+    """"1,881.6" is a number in English only (a comma groups thousands there); a Hungarian
+    player who types it is asked again, not marked wrong."""
+    s = new_session(db, clock)
+    hu, _, _ = s.join("Kati", "hu")
+    en, _, _ = s.join("Kate", "en")
+    while s.current is None or s.current.number < 3:
+        s.close()
+        s.open_next()
+    refused("not_a_number", s.answer, hu, 3, "1,881.6")
+    s.answer(hu, 3, "2,97")
+    s.answer(en, 3, "1,881.6")
+    assert set(s.current.answers) == {hu.id, en.id}
+
+
 def test_joining_names_and_reconnecting(db: Path, clock: Clock) -> None:
     s = new_session(db, clock)
     p, token, again = s.join("  Kis   Panni ", "hu")

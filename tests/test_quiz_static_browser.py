@@ -11,15 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from coursetools.quizpage import ASSET_DIR, ASSETS, render_bank
 from dlcourse.cnn import conv_out
 from dlcourse.quiz import load_bank
-from dlcourse.quiz.static import ASSETS, render_bank
 
 from .test_browser import Page, browser, server  # noqa: F401 (shared fixtures)
 
 pytestmark = pytest.mark.slow
 sync_api = pytest.importorskip("playwright.sync_api")
-ASSET_DIR = Path(__file__).resolve().parents[1] / "dlcourse" / "quiz" / "assets"
 
 
 @pytest.fixture(scope="module")

@@ -71,6 +71,7 @@ class SandboxedExecute(Execute):
     max_reply_chars = Integer(64_000_000, help="output kept per call of a hidden test").tag(config=True)
     max_restarts = Integer(3, help="kernel restarts per notebook before giving up").tag(config=True)
     work_dir = Unicode("", help="the kernel's working folder (the sandbox's)").tag(config=True)
+    track = Unicode(None, allow_none=True, help="the lab's framework track, for the hidden tests").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: Any = None, km: Any = None) -> tuple[NotebookNode, Any]:
         self._skip_on_replay: set[int] = set()
@@ -100,7 +101,7 @@ class SandboxedExecute(Execute):
         test: Callable[[StudentNotebook], None] | None = self.hidden_tests.get(grade_id)
         if test is None or any(o.get("output_type") == "error" for o in cell.outputs):
             return  # no hidden test, or the visible tests failed already: 0 points anyway
-        notebook = StudentNotebook(lambda request, what: self._call(request, what, cell, index))
+        notebook = StudentNotebook(lambda request, what: self._call(request, what, cell, index), self.track)
         try:
             test(notebook)
         except KernelLost:

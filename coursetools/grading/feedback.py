@@ -20,6 +20,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 from dlcourse.text import LANGS, Texts
 
+from ..manifest import parse_assignment
 from .course import Course
 from .notebooks import notebook_language, split_hidden
 from .proxy import FAILED
@@ -75,7 +76,7 @@ class FeedbackView(NbGraderPreprocessor):
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         assignment = str(resources.get("nbgrader", {}).get("assignment", ""))
-        lang = notebook_language(nb) or (assignment.rsplit("_", 1)[-1] if "_" in assignment else "en")
+        lang = notebook_language(nb) or parse_assignment(assignment).lang or "en"
         lang = lang if lang in LANGS else "en"
         resources["dlcourse"] = {"lang": lang, "texts": texts(lang)}
         for cell in nb.cells:

@@ -45,6 +45,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
+from ..manifest import parse_assignment
 from .course import Course
 from .notebooks import (
     NotANotebook,
@@ -415,8 +416,8 @@ class _References:
 
 
 def identify(nb: Notebook, lab: str, course: Course, references: _References | None = None) -> tuple[str | None, str]:
-    """The assignment (``lab01_hu``) a notebook of this course's ``lab`` belongs to, or
-    None and the reason."""
+    """The assignment (``lab01_hu``, ``lab02_torch_en``) a notebook of this course's
+    ``lab`` belongs to, or None and the reason."""
     assignments = course.assignments_of(lab)
     if not assignments:
         raise ValueError(f"{course.source_dir}: no assignment of lab {lab!r} "
@@ -429,14 +430,15 @@ def identify(nb: Notebook, lab: str, course: Course, references: _References | N
     if not claimed and max(overlap.values()) < MIN_OVERLAP:
         return None, (f"not {lab}: the notebook has no course metadata and almost nothing in "
                       f"common with {lab}")
-    lang = notebook_language(nb)
-    if lang is None:
-        best = max(overlap, key=lambda a: overlap[a])
-        return best, ""
-    assignment = f"{lab}_{lang}"
-    if assignment not in assignments:
-        return None, f"the notebook is in language {lang!r}, but {lab} has no {assignment}"
-    return assignment, ""
+    # The language and the framework track come from the notebook's metadata where it
+    # says them; what it does not say, the text decides.
+    lang, track = notebook_language(nb), course_meta(nb).get("track")
+    fitting = [a for a in assignments
+               if lang in (None, parse_assignment(a).lang) and track in (None, parse_assignment(a).track)]
+    if not fitting:
+        said = " and ".join(f"{what} {value!r}" for what, value in (("language", lang), ("track", track)) if value)
+        return None, f"the notebook is in {said}, but {lab} has no such assignment ({', '.join(assignments)})"
+    return max(fitting, key=lambda a: overlap[a]), ""
 
 
 def identify_notebook(nb: Notebook, file_name: str, assignment: str, course: Course,

@@ -9,7 +9,9 @@ student's notebook as a proxy::
         assert abs(nb.sse(a, c) - expected) < 1e-9, "sse of 50 random pairs"
 
 ``nb.sse(a, c)`` calls the student's ``sse`` in the grading kernel, ``nb["name"]`` reads
-a variable, ``nb.eval("expression")`` evaluates an expression in the student's namespace.
+a variable, ``nb.eval("expression")`` evaluates an expression in the student's namespace,
+``nb.ref("model")`` passes one of the notebook's variables as an argument without it
+leaving the kernel, and ``nb.track`` says the lab's framework track (keras, torch, None).
 Only data crosses: the arguments and the result travel as JSON (numbers, strings,
 lists, dicts, NumPy arrays as raw little-endian bytes), and :func:`decode` turns what
 comes back into plain Python and plain NumPy values, or fails. So the kernel sees the
@@ -49,6 +51,8 @@ def __dlcourse_reply(token, request):
                 return numpy.frombuffer(raw, dtype=v["__ndarray__"]).reshape(v["shape"]).copy()
             if "__float__" in v:
                 return float(v["__float__"])
+            if "__ref__" in v:
+                return user[v["__ref__"]]
             if "__tuple__" in v:
                 return tuple(decode(x) for x in v["__tuple__"])
             return {k: decode(x) for k, x in v.items()}
@@ -106,8 +110,14 @@ class StudentError(Exception):
     """The student's code raised, or gave back something the grader cannot read."""
 
 
+class Ref(str):
+    """A variable of the student's notebook passed as an argument: ``nb.ref("model")``."""
+
+
 def encode(value: Any) -> Any:
     """Arguments for the kernel, as JSON-ready data."""
+    if isinstance(value, Ref):
+        return {"__ref__": str(value)}
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, (int, np.integer)):
@@ -225,8 +235,10 @@ Runner = Callable[[dict[str, Any], str], Any]  # (request, description) -> decod
 class StudentNotebook:
     """The student's notebook as the hidden tests see it (see the module's docstring)."""
 
-    def __init__(self, run: Runner) -> None:
+    def __init__(self, run: Runner, track: str | None = None) -> None:
         self._run = run
+        self.track = track  # the lab's framework track (keras, torch), or None
+
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         if name.startswith("_"):
@@ -244,15 +256,23 @@ class StudentNotebook:
     def eval(self, expression: str) -> Any:
         return self._run({"kind": "eval", "expression": expression}, expression)
 
+    def ref(self, name: str) -> Ref:
+        """The notebook's variable ``name``, to pass to a call: ``nb.predict(nb.ref("model"), x)``;
+        it stays in the kernel."""
+        return Ref(name)
+
 
 HIDDEN_TESTS = "hidden_tests"  # the folder of the course that holds them
 
 
 def hidden_tests_file(course_root: Path, assignment: str) -> Path | None:
-    """``hidden_tests/<assignment>.py``, else ``hidden_tests/<lab>.py`` (one file for
-    every language of a lab: lab01_hu and lab01_en share hidden_tests/lab01.py)."""
-    for name in (assignment, assignment.rsplit("_", 1)[0]):
-        path = course_root / HIDDEN_TESTS / f"{name}.py"
+    """``hidden_tests/<assignment>.py``, else the file of the name with its last parts
+    cut: lab02_torch_hu, then lab02_torch, then lab02. So one file serves every language
+    and every framework track of a lab (lab01_hu and lab01_en share hidden_tests/lab01.py),
+    which is what keeps the tracks' hidden tests the same."""
+    parts = assignment.split("_")
+    for n in range(len(parts), 0, -1):
+        path = course_root / HIDDEN_TESTS / f"{'_'.join(parts[:n])}.py"
         if path.is_file():
             return path
     return None

@@ -35,6 +35,7 @@ from nbgrader.preprocessors import (
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
+from ..manifest import parse_assignment
 from . import sandbox
 from .course import CONFIG_FILE, cell_key
 from .events import KEY, recorded
@@ -103,7 +104,11 @@ class Template:
 
     @property
     def lab(self) -> str:
-        return self.assignment.rsplit("_", 1)[0]
+        return parse_assignment(self.assignment).lab
+
+    @property
+    def track(self) -> str | None:
+        return parse_assignment(self.assignment).track
 
     @property
     def notebooks(self) -> list[str]:
@@ -167,6 +172,10 @@ def _gradable(path: Path, name: str, template: Template) -> Notebook | tuple[str
     claimed = course_meta(nb).get("lab")
     if claimed and claimed != template.lab:
         return "not gradable", f"wrong assignment: the notebook is {claimed}, not {template.lab}"
+    track = course_meta(nb).get("track")
+    if claimed and template.track and track and track != template.track:
+        return "not gradable", (f"wrong track: the notebook is the {track} track of {claimed}, "
+                                f"not the {template.track} track")
     reference = fingerprints(template.release_of(name))
     if not claimed and len(fingerprints(nb) & reference) < MIN_OVERLAP * len(reference):
         what = template.assignment if name == template.assignment else f"{name} of {template.assignment}"
@@ -280,6 +289,7 @@ def _config(job: Job, template: Template, settings: Settings, folder: Path, work
     c.SandboxedExecute.startup_timeout = settings.startup_timeout
     c.SandboxedExecute.max_output_chars = settings.output_chars
     c.SandboxedExecute.hidden_tests = template.hidden_tests
+    c.SandboxedExecute.track = template.track
     c.SandboxedExecute.work_dir = str(work)
     config.merge(c)
     return config

@@ -161,7 +161,7 @@ class QuizServer:
             sockets = tornado.netutil.bind_sockets(self.port, address=self.host, backlog=1024)
             server.add_sockets(sockets)
             self.port = sockets[0].getsockname()[1]
-        except BaseException as error:  # noqa: BLE001 (handed to the thread that waits)
+        except BaseException as error:
             self._error = error
             self._ready.set()
             return
@@ -184,7 +184,7 @@ class QuizServer:
             return
         try:
             await asyncio.wait_for(self._events[students].wait(), wait)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
 
     def run(self, fn: Any, *args: Any) -> Any:

@@ -236,7 +236,7 @@ class Session:
         elapsed = self.clock() - round_.opened
         if round_.closed or elapsed > round_.seconds:
             raise Refusal(409, "late", "err_late")
-        value = valid_response(round_.question, response)
+        value = valid_response(round_.question, response, player.lang)
         params = self.params(round_.question, player)
         correct = round_.question.check(value, player.lang, params)
         answer = Answer(
@@ -376,8 +376,9 @@ class Session:
         return bars
 
 
-def valid_response(q: Question, response: Any) -> Any:
-    """The response in the form ``Question.check`` takes, or a 400 refusal saying why."""
+def valid_response(q: Question, response: Any, lang: str = "en") -> Any:
+    """The response in the form ``Question.check`` takes, or a 400 refusal saying why. A
+    number is read the way the player's language writes it (``lang``), as the check reads it."""
     n_options = len(q.options("en"))
     if q.type == "single":
         if (
@@ -404,7 +405,7 @@ def valid_response(q: Question, response: Any) -> Any:
             isinstance(response, bool)
             or not isinstance(response, (int, float, str))
             or len(str(response)) > 40
-            or parse_number(response) is None
+            or parse_number(response, lang) is None
         ):
             raise Refusal(400, "not_a_number", "not_a_number")
         return response

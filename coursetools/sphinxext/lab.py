@@ -3,6 +3,8 @@
     ```{lab} lab01
     ```
 
+A lab with framework tracks (book/chapters.yml) gets one line per track.
+
 Both links point at the student notebook that ``coursetools.release`` generates and the
 site publishes (coursetools.config.lab_site_path); the Colab URL comes from the one
 ``repository.url`` setting in _config.yml.
@@ -16,12 +18,10 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from coursetools.config import lab_site_path, repository
-from dlcourse.text import Texts
+from coursetools.lab_template import LINKS as TEXT
+from coursetools.manifest import load, parse_assignment
 
-TEXT = Texts({
-    "colab": {"hu": "Megnyitás Colabban", "en": "Open in Colab"},
-    "download": {"hu": "A hallgatói notebook letöltése (.ipynb)", "en": "Download the student notebook (.ipynb)"},
-})
+TRACK_NAMES = {"keras": "Keras", "torch": "PyTorch"}
 
 # Drawn here rather than loaded from colab.research.google.com: the book works offline.
 BADGE = (
@@ -42,17 +42,21 @@ class LabDirective(SphinxDirective):
     required_arguments = 1
 
     def run(self) -> list[nodes.Node]:
-        lab, lang = self.arguments[0], self.config.language
-        site_path = lab_site_path(lab, lang)
+        lab, lang = load().lab(self.arguments[0]), self.config.language
         depth = self.env.docname.count("/") + 1  # from <lang>/<page>.html up to the site root
-        local = "../" * depth + site_path
         text = TEXT.of(lang)
-        markup = (
-            f'<p class="course-lab-links">'
-            f'<a class="colab-badge" href="{html.escape(repository().colab_url(site_path))}" '
-            f'title="{text["colab"]}">{badge(text["colab"])}</a> '
-            f'<a class="lab-download" href="{html.escape(local)}" download>{text["download"]}</a></p>'
-        )
+        markup = ""
+        for assignment in lab.assignments(lang):  # one line per framework track
+            site_path = lab_site_path(assignment)
+            track = parse_assignment(assignment).track
+            label = f'<span class="lab-track">{TRACK_NAMES[track]}:</span> ' if track else ""
+            markup += (
+                f'<p class="course-lab-links" data-assignment="{assignment}">{label}'
+                f'<a class="colab-badge" href="{html.escape(repository().colab_url(site_path))}" '
+                f'title="{text["colab"]}">{badge(text["colab"])}</a> '
+                f'<a class="lab-download" href="{html.escape("../" * depth + site_path)}" download>'
+                f'{text["download"]}</a></p>'
+            )
         return [nodes.raw("", markup, format="html")]
 
 

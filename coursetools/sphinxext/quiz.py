@@ -9,19 +9,16 @@ renders the Hungarian quiz in the Hungarian book and the English one in the Engl
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from dlcourse.quiz.bank import BankError, load_bank
-from dlcourse.quiz.static import ASSETS, render_bank
 
-ASSET_DIR = Path(__file__).resolve().parents[2] / "dlcourse" / "quiz" / "assets"
+from ..quizpage import ASSET_DIR, ASSETS, render_bank
 
 
-class quiz_node(nodes.raw):  # noqa: N801 (docutils naming)
+class quiz_node(nodes.raw):
     """Marks pages that need quiz.js and quiz.css."""
 
 

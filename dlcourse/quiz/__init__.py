@@ -1,9 +1,12 @@
 """The course's quiz engine: one bilingual question bank per chapter, shown either as a
 live ipywidgets quiz in a notebook (:func:`show`) or as a static HTML quiz on a book page
-(:mod:`dlcourse.quiz.static`, used by the book's ``quiz`` directive), and played in class
-through the instructor's session server (:func:`join` is the students' notebook side)."""
+(:mod:`coursetools.quizpage`, used by the book's ``quiz`` directive; not shipped to
+students), and played in class through the instructor's session server (:func:`join` is
+the students' notebook side)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from .bank import Bank, BankError, Question, load_bank, parse_bank
 
@@ -14,10 +17,14 @@ def show(bank: str, lang: str, student: str = ""):  # type: ignore[no-untyped-de
     """Show chapter ``bank`` as a live widget quiz in ``lang`` ("hu" or "en").
 
     ``student`` (a Neptun code or nickname) fixes the numbers of parametric questions.
+    A bank file of one's own (a ``.yml`` path) is validated first.
     """
     from .widget import QuizWidget
 
-    return QuizWidget(load_bank(bank), lang, student)
+    # The bundled banks were validated by the build and the tests; validating them again
+    # would import jsonschema, seconds of a student's wait for nothing.
+    own_file = Path(bank).suffix in (".yml", ".yaml")
+    return QuizWidget(load_bank(bank, validate=own_file), lang, student)
 
 
 def join(url: str, name: str, lang: str = "hu", token: str | None = None):  # type: ignore[no-untyped-def]

@@ -2,9 +2,11 @@
 
 A bank is one YAML file in ``quizzes/`` (shipped inside the package as
 ``dlcourse.banks``), validated against ``quizzes/schema.json``. Every error names the
-file and the line, so a typo in a bank is found at once. The same :class:`Question`
-objects drive the live widget, the static book page, the class session server and the
-checks in the tests.
+file and the line, so a typo in a bank is found at once. The build and the tests
+validate every bank; a student's :func:`dlcourse.quiz.show` of a bundled bank then
+skips validation (``validate=False``), as importing jsonschema alone takes seconds.
+The same :class:`Question` objects drive the live widget, the static book page
+(:mod:`coursetools.quizpage`), the class session server and the checks in the tests.
 
 Kinds: ``single`` and ``multiple`` choice, ``numeric`` (with a tolerance), ``text`` and
 ``parametric``: a numeric question whose numbers are drawn per student and whose answer a
@@ -37,10 +39,11 @@ import inspect
 import json
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
@@ -206,7 +209,7 @@ def parse_number(response: Any, lang: str = "en") -> float | None:
     A space (also a non-breaking one) may group thousands in both languages. In Hungarian
     the comma is the decimal mark; in English a comma followed by exactly three digits
     groups thousands (``100,480``, ``1,881.6``), and any other single comma is a decimal
-    comma (``1881,6``). dlcourse/quiz/assets/quiz.js reads numbers by the same rules.
+    comma (``1881,6``). coursetools/quizpage/assets/quiz.js reads numbers by the same rules.
 
     >>> parse_number("1881,6"), parse_number(" 26 000 "), parse_number("x")
     (1881.6, 26000.0, None)
@@ -360,9 +363,8 @@ def _check_parametric(q: Question, source: str, lines: dict[tuple[Any, ...], int
                     f"{name}() rejects every drawn variant; widen the parameter ranges") from None
 
 
-def parse_bank(text: str, source: str) -> Bank:
-    """Parse and validate a bank given as YAML text; ``source`` names it in errors."""
-    node, data = _read_yaml(text, source)
+def validate_bank(node: yaml.Node, data: Any, source: str) -> None:
+    """Raise :class:`BankError` (``file:line: ...``) unless the bank is well formed."""
     lines = _line_map(node)
     # "Unevaluated properties" follows from another error (say, an unknown type), so the
     # other error is the one to report.
@@ -374,6 +376,17 @@ def parse_bank(text: str, source: str) -> Bank:
         path = tuple(errors[0].path)
         raise _fail(source, _where(lines, path), path, errors[0].message)
     _check_questions(data, source, lines)
+
+
+def parse_bank(text: str, source: str, validate: bool = True) -> Bank:
+    """Parse a bank given as YAML text; ``source`` names it in errors.
+
+    ``validate=False`` trusts the text: only for banks already validated (the bundled
+    ones, by the build and the tests), as it skips jsonschema, which is slow to import.
+    """
+    node, data = _read_yaml(text, source)
+    if validate:
+        validate_bank(node, data, source)
     return Bank(
         id=data["bank"],
         title=dict(data["title"]),
@@ -382,8 +395,8 @@ def parse_bank(text: str, source: str) -> Bank:
     )
 
 
-def load_bank(name_or_path: str | Path) -> Bank:
-    """Load a bank by chapter name (``"ch01"``) or by file path.
+def load_bank(name_or_path: str | Path, validate: bool = True) -> Bank:
+    """Load a bank by chapter name (``"ch01"``) or by file path (see :func:`parse_bank`).
 
     >>> load_bank("no-such-chapter")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
@@ -398,4 +411,4 @@ def load_bank(name_or_path: str | Path) -> Bank:
         raise BankError(
             f"{name_or_path}: no question bank of that name; the banks are: {known}"
         )
-    return parse_bank(path.read_text(encoding="utf-8"), str(path))
+    return parse_bank(path.read_text(encoding="utf-8"), str(path), validate)

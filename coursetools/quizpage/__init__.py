@@ -1,5 +1,9 @@
 """A question bank as a static HTML quiz that checks answers with no kernel and no network.
 
+Used only by the book build (the ``quiz`` directive, :mod:`coursetools.sphinxext.quiz`),
+so it lives here and not in the student package ``dlcourse``; the browser side is
+``assets/quiz.js`` and ``assets/quiz.css`` (:data:`ASSET_DIR`).
+
 The page must not give the answers away, so it holds no answer key in the clear:
 - each accepted response is stored only as a salted SHA-256 hash;
 - the explanation (which would reveal the answer) is encrypted with a key derived from
@@ -27,13 +31,15 @@ import hashlib
 import html
 import json
 import math
+from pathlib import Path
 from typing import Any
 
-from .bank import Bank, Question, normalize_text
-from .messages import message
-from .render import render_inline
+from dlcourse.quiz.bank import Bank, Question, normalize_text
+from dlcourse.quiz.messages import message
+from dlcourse.quiz.render import render_inline
 
-ASSETS = ("quiz.js", "quiz.css")
+ASSET_DIR = Path(__file__).resolve().parent / "assets"
+ASSETS = ("quiz.js", "quiz.css")  # in ASSET_DIR; a page with a quiz loads both
 STATIC_VARIANTS = 12  # variants of a parametric question on a static page
 
 

@@ -1,4 +1,4 @@
-/* Static quiz checker for the course book (see dlcourse/quiz/static.py).
+/* Static quiz checker for the course book (see coursetools/quizpage/__init__.py).
    The page holds no answer key: a response is right when its salted SHA-256 hash is
    one of the stored ones; the explanation is then decrypted with the unwrapped key.
    Plain JavaScript with its own SHA-256, so it works offline, over plain http and from
@@ -76,7 +76,7 @@
 
   var NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
-  /* A typed number in the plain form Number() reads, by the rules of bank.py's
+  /* A typed number in the plain form Number() reads, by the rules of dlcourse/quiz/bank.py's
      parse_number(): spaces (also non-breaking, narrow, thin) group thousands; in English a
      comma followed by exactly three digits groups thousands ("100,480", "1,881.6"); any
      other single comma, with no point, is a decimal comma. */
@@ -89,7 +89,7 @@
     return cleaned;
   }
 
-  /* The canonical response, exactly as static.py's accepted_responses() writes it. */
+  /* The canonical response, exactly as coursetools.quizpage.accepted_responses() writes it. */
   function response(form, data, lang) {
     if (data.type === "single" || data.type === "multiple") {
       var picked = [];

@@ -25,7 +25,7 @@ from one of the files, different types or options in the two files.
 
 Command line::
 
-    python -m dlcourse.quiz.ipyquiz_import quiz_hu.json quiz_en.json -o quizzes/ch02.yml \\
+    python -m coursetools.ipyquiz_import quiz_hu.json quiz_en.json -o quizzes/ch02.yml \\
         --title-hu "Ellenőrizd magad: ..." --title-en "Test yourself: ..."
 """
 
@@ -40,7 +40,7 @@ from typing import Any
 
 import yaml
 
-from .bank import BankError, parse_bank
+from dlcourse.quiz.bank import BankError, parse_bank
 
 BLANK = "%%"
 
@@ -241,7 +241,7 @@ def import_ipyquiz(hu_path: Path, en_path: Path, bank: str, title: dict[str, str
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m dlcourse.quiz.ipyquiz_import",
+        prog="python -m coursetools.ipyquiz_import",
         description="Turn the Hungarian and English ipyquiz files of one quiz into a course bank.",
     )
     parser.add_argument("hu", type=Path, help="the quiz in Hungarian (ipyquiz JSON)")
