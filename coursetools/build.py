@@ -28,7 +28,7 @@ import yaml
 from dlcourse.quiz import BankError, load_bank
 
 from . import lectures, manifest, release
-from .config import BUILD, LANGS, ROOT, SITE, WHEEL_DIR, kernel_env, lab_site_path, load_config
+from .config import BUILD, LANGS, ROOT, SITE, WHEEL_DIR, kernel_env, lab_site_path, load_config, repository
 from .sources import SourceError, check_syntax
 from .vendor import BOOK_STATIC, MATHJAX_SCRIPT, vendor
 
@@ -46,6 +46,8 @@ def book_config(lang: str) -> dict[str, Any]:
     overrides = course["languages"][lang]
     config["title"] = overrides["title"]
     config["author"] = overrides["author"]
+    # The repository button shows students the public site repository, not the sources.
+    config["repository"]["url"] = repository().url
     sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
     sphinx["language"] = lang
     sphinx.update(overrides.get("sphinx_config", {}))

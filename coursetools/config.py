@@ -35,7 +35,7 @@ def load_config() -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Repository:
-    """The GitHub repository named by ``repository.url`` in _config.yml.
+    """A GitHub repository: the public one of the published site (:func:`repository`).
 
     >>> r = Repository("https://github.com/owner/course", "main", "gh-pages")
     >>> r.colab_url("labs/lab01_hu/lab01_hu.ipynb")
@@ -79,9 +79,11 @@ class Repository:
 
 
 def repository() -> Repository:
+    """The public repository of the published site (``course.site_repository``), which
+    students see; the sources (``repository.url``) stay private."""
     config = load_config()
-    repo = config["repository"]
-    return Repository(repo["url"], repo.get("branch", "main"), config["course"]["pages_branch"])
+    site = config["course"].get("site_repository") or config["repository"]["url"]
+    return Repository(site, config["repository"].get("branch", "main"), config["course"]["pages_branch"])
 
 
 def lab_site_path(assignment: str) -> str:

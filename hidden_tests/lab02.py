@@ -56,25 +56,27 @@ def test_split(nb):
             f"the training set, seed {seed}"
 
 
-def _parameters(nb):
+def _parameters(nb, sizes):
     if nb.track == "keras":
-        return nb.eval("build_model().count_params()")
-    return nb.eval("sum(p.numel() for p in build_model().parameters())")
-
-
-def test_build_model(nb):
-    import torch
-
-    expected = sum(p.numel() for p in torch.nn.Sequential(torch.nn.Linear(784, 128), torch.nn.Linear(128, 10)).parameters())
-    assert expected == 101_770
-    assert _parameters(nb) == expected, "the 784-128-10 network has 101,770 parameters"
-    assert list(_output_shape(nb)) == [2, 10], "10 outputs for each row of 784 values"
+        return nb.eval(f"build_model{sizes}.count_params()")
+    return nb.eval(f"sum(p.numel() for p in build_model{sizes}.parameters())")
 
 
 def _output_shape(nb):
     if nb.track == "keras":
         return nb.eval("tuple(build_model()(np.zeros((2, 784), dtype='float32')).shape)")
     return nb.eval("tuple(build_model()(torch.zeros(2, 784)).shape)")
+
+
+def test_build_model(nb):
+    import torch
+
+    for sizes in ((784, 128, 10), (20, 7, 3), (5, 64, 2)):
+        n, h, k = sizes
+        expected = sum(p.numel() for p in torch.nn.Sequential(torch.nn.Linear(n, h), torch.nn.Linear(h, k)).parameters())
+        assert _parameters(nb, sizes) == expected, f"a {n}-{h}-{k} network has {expected} parameters"
+    assert _parameters(nb, ()) == 101_770, "by default, the 784-128-10 network"
+    assert list(_output_shape(nb)) == [2, 10], "10 outputs for each row of 784 values"
 
 
 def test_predict_labels(nb):

@@ -173,3 +173,19 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> GradedClass:
             flagged[case.student] = notebook.flagged
             manual += [g.manual_score for g in notebook.grades if g.manual_score is not None]
     return GradedClass(root, intake, report, scores, flagged, manual, output, before, after, started, finished)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
+    """The slowest test files (setup, call and teardown of their tests added up), so the
+    suite's growth shows per chapter and per mechanism."""
+    seconds: dict[str, float] = {}
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if hasattr(report, "duration") and hasattr(report, "nodeid"):
+                path = report.nodeid.split("::", 1)[0]
+                seconds[path] = seconds.get(path, 0.0) + report.duration
+    if not seconds:
+        return
+    terminalreporter.write_sep("=", "slowest test files")
+    for path, total in sorted(seconds.items(), key=lambda item: -item[1])[:15]:
+        terminalreporter.write_line(f"{total:8.1f} s  {path}")

@@ -111,7 +111,11 @@ class StudentError(Exception):
 
 
 class Ref(str):
-    """A variable of the student's notebook passed as an argument: ``nb.ref("model")``."""
+    """A variable of the student's notebook passed as an argument: ``nb.ref("model")``.
+
+    >>> encode([Ref("model"), 2])
+    [{'__ref__': 'model'}, 2]
+    """
 
 
 def encode(value: Any) -> Any:
@@ -238,7 +242,6 @@ class StudentNotebook:
     def __init__(self, run: Runner, track: str | None = None) -> None:
         self._run = run
         self.track = track  # the lab's framework track (keras, torch), or None
-
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         if name.startswith("_"):
