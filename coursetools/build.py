@@ -28,7 +28,17 @@ import yaml
 from dlcourse.quiz import BankError, load_bank
 
 from . import lectures, manifest, release
-from .config import BUILD, LANGS, ROOT, SITE, WHEEL_DIR, kernel_env, lab_site_path, load_config, repository
+from .config import (
+    BUILD,
+    LANGS,
+    ROOT,
+    SITE,
+    WHEEL_DIR,
+    kernel_env,
+    lab_site_path,
+    load_config,
+    repository,
+)
 from .sources import SourceError, check_syntax
 from .vendor import BOOK_STATIC, MATHJAX_SCRIPT, vendor
 
