@@ -5,6 +5,8 @@ Parameter counts are checked against real torch and Keras layers here."""
 
 import numpy as np
 
+from coursetools.grading.proxy import StudentError
+
 SEED = 2025
 # The grader's kernels have no network, so they train in fast mode on the offline data
 # (dlcourse.data). A correct notebook reaches 0.90-0.93 on these test images
@@ -19,6 +21,12 @@ def test_head_for(nb):
     assert nb.head_for("binary") == ("sigmoid", "binary_crossentropy"), "binary classification"
     assert nb.head_for("multiclass") == ("softmax", "categorical_crossentropy"), "multi-class classification"
     assert nb.head_for("multilabel") == ("sigmoid", "binary_crossentropy"), "multi-label classification"
+    try:
+        nb.head_for("clustering")
+    except StudentError as error:
+        assert "raised ValueError" in str(error), "an unknown kind of problem raises a ValueError"
+    else:
+        raise AssertionError("an unknown kind of problem raises a ValueError")
 
 
 def test_dense_params(nb):

@@ -330,6 +330,10 @@ HOSTILE: dict[str, Case] = {
     "framework_noise": Case("NOI001", _nb(_tf_noise), review=False),
     "own_stderr_output": Case("NOI002", _nb(_stderr), lost={"test_sse"}, review=True,
                               events=("only because it wrote to stderr",)),
+    # The grader defines its side of the proxy once per kernel; a correct notebook that
+    # deletes it between two tests is graded in full all the same (it is sent again).
+    "deletes_the_proxys_side": Case("PRX001", _nb(lambda nb: insert_after(
+        nb, "predict", "globals().pop('__dlcourse_reply', None)")), review=False),
 }
 
 

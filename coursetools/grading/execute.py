@@ -81,6 +81,7 @@ class SandboxedExecute(Execute):
         self._limits: dict[int, int] = {}
         self._dropped: dict[int, dict[str, int]] = {}
         self._starved: list[str] = []
+        self._kernel_side_sent = False  # the proxy's side, in this kernel (proxy.KERNEL_SIDE)
         run_resources = copy.deepcopy(resources) if resources is not None else {}
         if self.work_dir:
             run_resources.setdefault("metadata", {})["path"] = self.work_dir
@@ -117,11 +118,25 @@ class SandboxedExecute(Execute):
             flag(self.nb)
 
     def _call(self, request: dict[str, Any], what: str, test_cell: NotebookNode, test_index: int) -> Any:
-        """One request of a hidden test, run in the kernel in a cell of its own that is
-        never part of the notebook, and its decoded reply."""
-        code, token = call_source(request)
+        """One request of a hidden test and its decoded reply. The kernel's side of the
+        proxy is sent with the first request to a kernel (and again if the student's code
+        deleted it)."""
+        define = not self._kernel_side_sent
+        call = self._call_cell(request, what, test_cell, test_index, define)
+        self._kernel_side_sent = True
+        if not define and any(o.get("ename") == "NameError" for o in call.outputs if o.output_type == "error"):
+            call = self._call_cell(request, what, test_cell, test_index, define=True)
+        stdout = "".join(str(o.get("text", "")) for o in call.outputs
+                         if o.output_type == "stream" and o.get("name") == "stdout")
+        return parse_reply(stdout, call.metadata["token"], what)
+
+    def _call_cell(self, request: dict[str, Any], what: str, test_cell: NotebookNode, test_index: int,
+                   define: bool) -> NotebookNode:
+        """Run one request in the kernel, in a cell of its own that is never part of the
+        notebook; the cell with its outputs."""
+        code, token = call_source(request, define)
         call = NotebookNode(cell_type="code", source=code, outputs=[], execution_count=None,
-                            metadata=NotebookNode({ROLE: "call"}))
+                            metadata=NotebookNode({ROLE: "call", "token": token}))
         self.nb.cells.append(call)
         index = len(self.nb.cells) - 1
         self._limits[index] = self.max_reply_chars
@@ -139,9 +154,7 @@ class SandboxedExecute(Execute):
             self._limits.pop(index, None)
         if timed_out(call):
             raise StudentError(f"{what} ran longer than the {self.timeout} s limit")
-        stdout = "".join(str(o.get("text", "")) for o in call.outputs
-                         if o.output_type == "stream" and o.get("name") == "stdout")
-        return parse_reply(stdout, token, what)
+        return call
 
     # -- running the cells ----------------------------------------------------------------
     def preprocess_cell(self, cell: NotebookNode, resources: Any, index: int) -> tuple[NotebookNode, Any]:
@@ -224,6 +237,7 @@ class SandboxedExecute(Execute):
             return
         assert self.km is not None and self.kc is not None
         run_sync(self.km.restart_kernel)(now=True)
+        self._kernel_side_sent = False
         run_sync(self.kc.wait_for_ready)(timeout=self.startup_timeout)
         for earlier in range(index + 1 if replay_through else index):
             before = self.nb.cells[earlier]

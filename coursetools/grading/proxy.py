@@ -32,14 +32,21 @@ from types import ModuleType
 from typing import Any
 
 import numpy as np
+import numpy.random  # see below
+
+# numpy 2 imports numpy.random on first use. Imported here, once, by the coordinator:
+# else every forked worker whose hidden tests draw random inputs imports it again
+# (about 0.5 s of CPU per submission on the course's 2-core machine).
 
 MARK = "@@dlcourse-reply"
 FAILED = "HiddenTestFailed"  # the ename of a test cell's output when its hidden test failed
 DTYPES = ("float64", "float32", "int64", "int32", "uint8", "bool")
 MAX_ITEMS = 50_000_000  # array elements in one reply
 
-# Runs in the kernel for each call. It is sent with the call, so nothing of the grader
-# has to be importable there; the student can change it, and gains nothing by it.
+# Runs in the kernel for each call. It is sent with the first call (and again after a
+# restart), so nothing of the grader has to be importable there; the student can change
+# or delete it, and gains nothing by it: it only ever sees the arguments. (Sending it with
+# every call cost about 20 ms of the kernel's CPU per call: IPython tokenizes each cell.)
 KERNEL_SIDE = r'''
 def __dlcourse_reply(token, request):
     import base64, json, sys
@@ -198,13 +205,12 @@ def _array(data: dict[str, Any], where: str) -> np.ndarray:
     return np.frombuffer(buffer, dtype=item).astype(np.dtype(dtype)).reshape(shape)
 
 
-def call_source(request: dict[str, Any]) -> tuple[str, str]:
-    """(the code a kernel runs for one request, the token its reply line carries)."""
+def call_source(request: dict[str, Any], define: bool = True) -> tuple[str, str]:
+    """(the code a kernel runs for one request, the token its reply line carries); with
+    ``define``, the code first defines the kernel's side (KERNEL_SIDE)."""
     token = secrets.token_hex(8)
-    body = KERNEL_SIDE.replace("MARK", repr(MARK))
-    code = (f"{body}\n__dlcourse_reply({token!r}, {json.dumps(request)!r})\n"
-            "del __dlcourse_reply\n")
-    return code, token
+    body = KERNEL_SIDE.replace("MARK", repr(MARK)) + "\n" if define else ""
+    return f"{body}__dlcourse_reply({token!r}, {json.dumps(request)!r})\n", token
 
 
 def parse_reply(stdout: str, token: str, what: str) -> Any:
