@@ -19,6 +19,7 @@ from typing import Any
 
 from dlcourse.text import Texts
 
+from .grading.notebooks import source_of
 from .manifest import Course, LabName, load, parse_assignment
 
 ROLES = ("install", "lang", "device", "quiz", "selfcheck")
@@ -81,11 +82,6 @@ def _quiz_of(course: Course, lab: str) -> str | None:
     return next((c.quiz for c in course.chapters if c.lab and c.lab.id == lab), None)
 
 
-def _source(cell: dict[str, Any]) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else source
-
-
 def role_of(cell: dict[str, Any]) -> str | None:
     meta = cell.get("metadata", {}).get("dlcourse", {})
     return meta.get("template") if isinstance(meta, dict) else None
@@ -103,7 +99,7 @@ def check_notebook(path: Path, course: Course | None = None, fix: bool = False) 
         nb.setdefault("metadata", {})["dlcourse"] = notebook_meta(name)
     cells = nb.get("cells", [])
     badge = badge_line(str(name.lang))
-    if not cells or not _source(cells[0]).startswith(badge):
+    if not cells or not source_of(cells[0]).startswith(badge):
         found.append(f"{path}: cell 1 must start with the Colab badge line {badge}")
     seen: dict[str, int] = {}
     for number, cell in enumerate(cells, start=1):
@@ -115,7 +111,7 @@ def check_notebook(path: Path, course: Course | None = None, fix: bool = False) 
                          f"{'repeated' if role in seen else 'not one of ' + ', '.join(expected)}")
             continue
         seen[role] = number
-        if _source(cell) != expected[role]:
+        if source_of(cell) != expected[role]:
             found.append(f"{path}: cell {number} ({role}) differs from the lab template")
             cell["source"] = expected[role].splitlines(keepends=True)
     for role in expected:
@@ -131,10 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="only check; write nothing")
     args = parser.parse_args(argv)
     course = load()
-    root = Path(__file__).resolve().parents[1]
     problems = []
-    for assignment in course.assignments():
-        path = root / "labs" / assignment / f"{assignment}.ipynb"
+    for path in (path for chapter in course.chapters for path in chapter.lab_sources()):
         if path.is_file():
             problems += check_notebook(path, course, fix=not args.check)
     for line in problems:

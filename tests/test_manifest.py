@@ -16,7 +16,7 @@ from coursetools.config import ROOT
 from coursetools.release import assignments
 from dlcourse.text import LANGS
 
-from .conftest import run
+from .conftest import copy_repo, run
 
 COURSE = manifest.load()
 
@@ -49,15 +49,6 @@ def test_assignment_names_round_trip() -> None:
         assert manifest.assignment_name(name.lab, name.lang, name.track) == assignment
 
 
-def _copy_course(tmp_path: Path) -> Path:
-    repo = tmp_path / "repo"
-    for part in ("book", "labs", "lectures", "quizzes"):
-        shutil.copytree(ROOT / part, repo / part)
-    shutil.copytree(ROOT / "coursetools", repo / "coursetools", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "_config.yml", repo / "_config.yml")
-    return repo
-
-
 def _manifest_check(repo: Path, *args: str) -> tuple[int, str]:
     result = run([sys.executable, "-m", "coursetools.manifest", *args], cwd=repo, check=False,
                  env={"PYTHONPATH": f"{repo}:{ROOT}"})
@@ -65,7 +56,7 @@ def _manifest_check(repo: Path, *args: str) -> tuple[int, str]:
 
 
 def test_a_stale_table_of_contents_or_a_missing_twin_fails_naming_the_file(tmp_path: Path) -> None:
-    repo = _copy_course(tmp_path)
+    repo = copy_repo(tmp_path / "repo")
     toc = repo / "book" / "hu" / "_toc.yml"
     toc.write_text(toc.read_text(encoding="utf-8").replace("02_output_heads", "02_other"), encoding="utf-8")
     (repo / "lectures" / "en" / "02_dense_mnist.md").unlink()
@@ -78,7 +69,7 @@ def test_a_stale_table_of_contents_or_a_missing_twin_fails_naming_the_file(tmp_p
 
 
 def test_a_malformed_manifest_names_the_file(tmp_path: Path) -> None:
-    repo = _copy_course(tmp_path)
+    repo = copy_repo(tmp_path / "repo")
     path = repo / "book" / "chapters.yml"
     path.write_text(path.read_text(encoding="utf-8").replace("tracks: [keras, torch]", "tracks: [jax]"),
                     encoding="utf-8")

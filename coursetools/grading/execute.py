@@ -122,21 +122,21 @@ class SandboxedExecute(Execute):
         proxy is sent with the first request to a kernel (and again if the student's code
         deleted it)."""
         define = not self._kernel_side_sent
-        call = self._call_cell(request, what, test_cell, test_index, define)
+        call, token = self._call_cell(request, what, test_cell, test_index, define)
         self._kernel_side_sent = True
         if not define and any(o.get("ename") == "NameError" for o in call.outputs if o.output_type == "error"):
-            call = self._call_cell(request, what, test_cell, test_index, define=True)
+            call, token = self._call_cell(request, what, test_cell, test_index, define=True)
         stdout = "".join(str(o.get("text", "")) for o in call.outputs
                          if o.output_type == "stream" and o.get("name") == "stdout")
-        return parse_reply(stdout, call.metadata["token"], what)
+        return parse_reply(stdout, token, what)
 
     def _call_cell(self, request: dict[str, Any], what: str, test_cell: NotebookNode, test_index: int,
-                   define: bool) -> NotebookNode:
+                   define: bool) -> tuple[NotebookNode, str]:
         """Run one request in the kernel, in a cell of its own that is never part of the
-        notebook; the cell with its outputs."""
+        notebook; the cell with its outputs, and the token of its reply line."""
         code, token = call_source(request, define)
         call = NotebookNode(cell_type="code", source=code, outputs=[], execution_count=None,
-                            metadata=NotebookNode({ROLE: "call", "token": token}))
+                            metadata=NotebookNode({ROLE: "call"}))
         self.nb.cells.append(call)
         index = len(self.nb.cells) - 1
         self._limits[index] = self.max_reply_chars
@@ -154,7 +154,7 @@ class SandboxedExecute(Execute):
             self._limits.pop(index, None)
         if timed_out(call):
             raise StudentError(f"{what} ran longer than the {self.timeout} s limit")
-        return call
+        return call, token
 
     # -- running the cells ----------------------------------------------------------------
     def preprocess_cell(self, cell: NotebookNode, resources: Any, index: int) -> tuple[NotebookNode, Any]:

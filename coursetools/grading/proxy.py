@@ -34,6 +34,8 @@ from typing import Any
 import numpy as np
 import numpy.random  # see below
 
+from ..manifest import parse_assignment
+
 # numpy 2 imports numpy.random on first use. Imported here, once, by the coordinator:
 # else every forked worker whose hidden tests draw random inputs imports it again
 # (about 0.5 s of CPU per submission on the course's 2-core machine).
@@ -43,8 +45,9 @@ FAILED = "HiddenTestFailed"  # the ename of a test cell's output when its hidden
 DTYPES = ("float64", "float32", "int64", "int32", "uint8", "bool")
 MAX_ITEMS = 50_000_000  # array elements in one reply
 
-# Runs in the kernel for each call. It is sent with the first call (and again after a
-# restart), so nothing of the grader has to be importable there; the student can change
+# Runs in the kernel for each call. It is sent with the first call to a kernel (and again
+# after a restart, or when the student's code deleted it), so nothing of the grader has to
+# be importable there; the student can change
 # or delete it, and gains nothing by it: it only ever sees the arguments. (Sending it with
 # every call cost about 20 ms of the kernel's CPU per call: IPython tokenizes each cell.)
 KERNEL_SIDE = r'''
@@ -275,13 +278,13 @@ HIDDEN_TESTS = "hidden_tests"  # the folder of the course that holds them
 
 
 def hidden_tests_file(course_root: Path, assignment: str) -> Path | None:
-    """``hidden_tests/<assignment>.py``, else the file of the name with its last parts
-    cut: lab02_torch_hu, then lab02_torch, then lab02. So one file serves every language
-    and every framework track of a lab (lab01_hu and lab01_en share hidden_tests/lab01.py),
-    which is what keeps the tracks' hidden tests the same."""
-    parts = assignment.split("_")
-    for n in range(len(parts), 0, -1):
-        path = course_root / HIDDEN_TESTS / f"{'_'.join(parts[:n])}.py"
+    """``hidden_tests/<assignment>.py``, else the file of its track (lab02_torch), else of
+    its lab (lab02), as the assignment's name says them (manifest.parse_assignment). So one
+    file serves every language and every framework track of a lab (lab01_hu and lab01_en
+    share hidden_tests/lab01.py), which is what keeps the tracks' hidden tests the same."""
+    lab, track, _ = parse_assignment(assignment)
+    for name in dict.fromkeys((assignment, f"{lab}_{track}" if track else lab, lab)):
+        path = course_root / HIDDEN_TESTS / f"{name}.py"
         if path.is_file():
             return path
     return None
