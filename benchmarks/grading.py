@@ -49,9 +49,10 @@ def _memory_hog(nb: cases.Notebook) -> None:
 def submissions(count: int, course: Path) -> dict[str, bytes]:
     """``count`` hand-ins: a fifth hostile, the rest correct, wrong or untouched."""
     mistakes = cases.wrong_answers("lab01")
-    hostile = [cases.HOSTILE[name].make(course) for name in HOSTILE]
-    hostile.append(cases._nb(_memory_hog)(course))
-    benign = [cases._nb(cases._nothing, device=True)(course),
+    of_lab01 = cases.hostile_cases("lab01_en")
+    hostile = [of_lab01[name].make(course) for name in HOSTILE]
+    hostile.append(cases._nb(_memory_hog, assignment="lab01_en")(course))
+    benign = [cases._nb(cases._nothing, device=True, assignment="lab01_en")(course),
               (course / "release" / "lab01_en" / "lab01_en.ipynb").read_bytes()]
     benign += [cases._wrong("lab01_en", m)(course) for m in mistakes]
     found = {}

@@ -82,8 +82,9 @@ class GradedClass:
         rows = [r for r in self.intake if r["student"] == student]
         return next((r for r in rows if r["status"] == "placed"), rows[0])
 
-    def printed(self, student: str, assignment: str = "lab01_en") -> list[str]:
+    def printed(self, student: str) -> list[str]:
         """The lines the student's kernel printed, from the autograded notebook."""
+        assignment = self.report[student]["assignment"]
         autograded = self.root / "autograded" / student / assignment / f"{assignment}.ipynb"
         return [line for cell in json.loads(autograded.read_text(encoding="utf-8"))["cells"]
                 for line in "".join("".join(out.get("text", "")) for out in cell.get("outputs", [])).splitlines()]
@@ -132,15 +133,23 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> GradedClass:
 
     from coursetools.grading.report import read_report
 
-    from .grading_cases import CASES, root_exec_marker
+    from .grading_cases import CASES, FIXTURE, root_exec_marker
     from .nbgrader_course import Course
 
     root = tmp_path_factory.mktemp("class")
     assignments = sorted({case.assignment for case in CASES.values()})
     Course(root, *assignments)
-    inbox = tmp_path_factory.mktemp("inbox")
+    # The hand-ins of every real lab are in one inbox, as from Moodle; the fixture lab's
+    # (lab 1's graded cells) in one of their own, since intake rightly takes a fixture
+    # notebook without metadata for lab 1.
+    inboxes = {"course": tmp_path_factory.mktemp("inbox"), "fixture": tmp_path_factory.mktemp("inbox")}
+
+    def inbox_of(assignment: str) -> Path:
+        return inboxes["fixture" if parse_assignment(assignment).lab == parse_assignment(FIXTURE).lab else "course"]
+
     for case in CASES.values():
         data = case.make(root)
+        inbox = inbox_of(case.assignment)
         if case.intake:
             filename = case.filename or f"Copy of {case.assignment} - {case.student}.ipynb"
             (inbox / filename).write_bytes(data)
@@ -154,8 +163,8 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> GradedClass:
     before, started = fingerprint(root), time.time()
     with taken_back(root):
         labs = sorted({parse_assignment(a).lab for a in assignments})
-        for lab in labs:  # the hand-ins of every lab are in one inbox, as from Moodle
-            grading("intake", str(inbox), "--lab", lab, root=root)
+        for lab in labs:
+            grading("intake", str(inbox_of(lab)), "--lab", lab, root=root)
         intake = [row for report in sorted((root / "reports").glob("intake-*.csv")) for row in read_report(report)]
         output = grading("autograde", *assignments, "--cell-timeout", str(CELL_TIMEOUT),
                          "--memory-mb", "3072", root=root)

@@ -1,10 +1,12 @@
-"""Handed-in notebooks for the grading tests, made from the real lab 1 sources.
+"""Handed-in notebooks for the grading tests.
 
 Each case is what a student could hand in: a correct or wrong answer, a hostile or a
 broken notebook. ``expected`` is the score it deserves, computed from the lab's own points
-(the tests that must fail lose theirs). Most hostile cases drop the lab's device cell,
-which imports TensorFlow and torch for 6 s and plays no part in what is tested; the cases
-that need a kernel worth restarting (os._exit) and the correct ones keep it.
+(the tests that must fail lose theirs). The real labs' cases (their sources, student
+versions and typical wrong answers) use the real labs; the hostile cases and the attacks
+use a tiny fixture lab (tests/data/fixture_lab: lab 1's graded cells and nothing else), as
+nbgrader's own tests do, so that they cost only what they test and keep working however
+the real labs change. benchmarks/grading.py makes the same hostile cases of lab 1.
 """
 
 from __future__ import annotations
@@ -23,11 +25,18 @@ import yaml
 from coursetools.config import ROOT
 
 Notebook = dict[str, Any]
-TESTS_OF_LAB01 = {"test_activations", "test_predict", "test_train_perceptron", "test_sse", "test_speedup"}
+FIXTURE_LAB = ROOT / "tests" / "data" / "fixture_lab"  # its own labs/ and hidden_tests/
+FIXTURE = "fixture_en"  # the assignment of the hostile cases
+
+
+def lab_folder(assignment: str) -> Path:
+    """The source folder of an assignment: a lab of the course, else of the fixture lab."""
+    folder = ROOT / "labs" / assignment
+    return folder if folder.is_dir() else FIXTURE_LAB / "labs" / assignment
 
 
 def source(assignment: str) -> Notebook:
-    return json.loads((ROOT / "labs" / assignment / f"{assignment}.ipynb").read_text())
+    return json.loads((lab_folder(assignment) / f"{assignment}.ipynb").read_text())
 
 
 def points(nb: Notebook) -> dict[str, float]:
@@ -80,7 +89,7 @@ class Case:
     student: str
     make: Callable[[Path], bytes]  # course root -> the file's bytes
     lost: set[str] = field(default_factory=set)  # tests that must score 0
-    assignment: str = "lab01_en"
+    assignment: str = FIXTURE
     review: bool | None = None  # must (True) or must not (False) be flagged
     intake: bool = True  # False: intake rejects it; the test puts it in submitted/ itself
     events: tuple[str, ...] = ()  # words the grading report must mention
@@ -91,7 +100,7 @@ class Case:
 
 
 def _nb(edit: Callable[[Notebook], None], device: bool = False,
-        assignment: str = "lab01_en") -> Callable[[Path], bytes]:
+        assignment: str = FIXTURE) -> Callable[[Path], bytes]:
     def make(course_root: Path) -> bytes:
         nb = copy.deepcopy(source(assignment))
         if not device:
@@ -101,9 +110,9 @@ def _nb(edit: Callable[[Notebook], None], device: bool = False,
     return make
 
 
-def _with_root(edit: Callable[[Notebook, Path], None]) -> Callable[[Path], bytes]:
+def _with_root(edit: Callable[[Notebook, Path], None], assignment: str) -> Callable[[Path], bytes]:
     def make(course_root: Path) -> bytes:
-        nb = without_device_cell(copy.deepcopy(source("lab01_en")))
+        nb = without_device_cell(copy.deepcopy(source(assignment)))
         edit(nb, course_root)
         return json.dumps(nb).encode()
     return make
@@ -170,9 +179,9 @@ def _read_others(nb: Notebook, course_root: Path) -> None:
     set_source(nb, "sse", f"""import glob, json, os, sqlite3
 print("kernel user id:", os.getuid())
 stolen = None
-patterns = [{str(course_root)!r} + "/submitted/*/lab01_en/lab01_en.ipynb",
-            "../../../*/submitted/*/lab01_en/lab01_en.ipynb",
-            "/tmp/dlcourse-grading-*/*/submitted/*/lab01_en/lab01_en.ipynb"]
+patterns = [{str(course_root)!r} + "/submitted/*/*/*.ipynb",
+            "../../../*/submitted/*/*/*.ipynb",
+            "/tmp/dlcourse-grading-*/*/submitted/*/*/*.ipynb"]
 for pattern in patterns:
     for path in glob.glob(pattern):
         try:
@@ -279,62 +288,76 @@ def lab_cases() -> dict[str, Case]:
     return cases
 
 
-HOSTILE: dict[str, Case] = {
-    "loop_top_level": Case("LOP001", _nb(lambda nb: insert_after(nb, "predict", "while True:\n    pass")),
-                           events=("stopped after",)),
-    "loop_in_graded_function": Case("LOP002", _nb(lambda nb: replace_in(
-        nb, "sse", "    return float(", "    while True:\n        pass\n    return float(")),
-        lost={"test_sse"}, events=("test_sse: stopped after",)),
-    "loop_ignoring_interrupts": Case("LOP003", _nb(lambda nb: set_source(nb, "sse", (
-        "def sse(y, y_hat):\n    while True:\n        try:\n            while True:\n"
-        "                pass\n        except KeyboardInterrupt:\n            pass\n"))),
-        lost={"test_sse"}, events=("kernel restarted",)),
-    "sys_exit": Case("EXI001", _nb(_sys_exit), lost={"test_sse"}),
-    "os_exit_in_graded_function": Case("EXI002", _nb(lambda nb: set_source(
-        nb, "sse", "def sse(y, y_hat):\n    import os\n    os._exit(1)\n"), device=True),
-        lost={"test_sse"}, review=True, events=("kernel restarted",)),
-    "kernel_kills_itself": Case("EXI003", _nb(lambda nb: insert_after(
-        nb, "predict", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")),
-        review=True, events=("kernel restarted",)),
-    "all_memory": Case("MEM001", _nb(lambda nb: set_source(nb, "train_perceptron", (
-        "def train_perceptron(X, y, lr=1.0, epochs=20):\n    hog = []\n    while True:\n"
-        "        hog.append(np.ones(2**24))\n"))), lost={"test_train_perceptron"}),
-    "prints_100_mb": Case("OUT001", _nb(lambda nb: insert_after(nb, "predict", 'print("x" * 100_000_000)')),
-                          events=("was cut",)),
-    "deleted_test_cell": Case("DEL001", _nb(lambda nb: nb["cells"].pop(index(nb, "test_sse")) and None),
-                              events=("test_sse was missing",)),
-    # Tampering and kernel deaths are flagged for review, with the reason.
-    "edited_test_cell": Case("EDT001", _nb(_edited_test), lost={"test_sse"}, review=True,
-                             events=("test_sse: its locked source was edited",)),
-    "edited_metadata_and_points": Case("EDT002", _nb(_edited_metadata), review=True,
-                                       events=("edited metadata",)),
-    "not_json": Case("BAD001", lambda root: b"this is not a notebook {", lost=TESTS_OF_LAB01,
-                     review=True, intake=False, events=("invalid JSON",)),
-    "wrong_assignment": Case("BAD002", _wrong_assignment, lost=TESTS_OF_LAB01, review=True,
-                             intake=False, events=("wrong assignment",)),
-    "empty_file": Case("BAD003", lambda root: b"", lost=TESTS_OF_LAB01, review=True, intake=False,
-                       events=("empty file",)),
-    "lost_nbgrader_metadata": Case("MET001", _nb(_strip_nbgrader), events=("lost its nbgrader metadata",)),
-    "pasted_graded_cells": Case("MET002", _nb(_pasted), events=("a copy of cell test_predict",)),
-    "reads_other_students": Case("SPY001", _with_root(_read_others), lost={"test_sse"}),
-    # What the kernel patches, it patches in its own process: the hidden tests run in the
-    # grader's (coursetools/grading/proxy.py).
-    "monkeypatches_test_tools": Case("MON001", _nb(_monkeypatch), lost={"test_activations", "test_sse"}),
-    "input_transformer_strips_asserts": Case(
-        "MON002", _nb(_transformer), lost={"test_predict", "test_train_perceptron"}),
-    "input_transformer_empties_cells": Case(
-        "MON003", _nb(_transformer_all),
-        lost={"test_predict", "test_train_perceptron", "test_sse", "test_speedup"}),
-    # TensorFlow's C++ start-up lines reach the kernel's stderr asynchronously (they may land
-    # in a later cell or none); tests/test_grading_noise.py checks them line by line.
-    "framework_noise": Case("NOI001", _nb(_tf_noise), review=False),
-    "own_stderr_output": Case("NOI002", _nb(_stderr), lost={"test_sse"}, review=True,
-                              events=("only because it wrote to stderr",)),
-    # The grader defines its side of the proxy once per kernel; a correct notebook that
-    # deletes it between two tests is graded in full all the same (it is sent again).
-    "deletes_the_proxys_side": Case("PRX001", _nb(lambda nb: insert_after(
-        nb, "predict", "globals().pop('__dlcourse_reply', None)")), review=False),
-}
+def hostile_cases(assignment: str = FIXTURE) -> dict[str, Case]:
+    """Broken and hostile hand-ins of ``assignment`` (lab 1's graded cells: the fixture lab,
+    or lab 1 itself in benchmarks/grading.py)."""
+    every_test = set(points(source(assignment)))
+
+    def edited(edit: Callable[[Notebook], None], device: bool = False) -> Callable[[Path], bytes]:
+        return _nb(edit, device, assignment)
+
+    def case(student: str, make: Callable[[Path], bytes], **kwargs: Any) -> Case:
+        return Case(student, make, assignment=assignment, **kwargs)
+
+    return {
+        "loop_top_level": case("LOP001", edited(lambda nb: insert_after(nb, "predict", "while True:\n    pass")),
+                               events=("stopped after",)),
+        "loop_in_graded_function": case("LOP002", edited(lambda nb: replace_in(
+            nb, "sse", "    return float(", "    while True:\n        pass\n    return float(")),
+            lost={"test_sse"}, events=("test_sse: stopped after",)),
+        "loop_ignoring_interrupts": case("LOP003", edited(lambda nb: set_source(nb, "sse", (
+            "def sse(y, y_hat):\n    while True:\n        try:\n            while True:\n"
+            "                pass\n        except KeyboardInterrupt:\n            pass\n"))),
+            lost={"test_sse"}, events=("kernel restarted",)),
+        "sys_exit": case("EXI001", edited(_sys_exit), lost={"test_sse"}),
+        "os_exit_in_graded_function": case("EXI002", edited(lambda nb: set_source(
+            nb, "sse", "def sse(y, y_hat):\n    import os\n    os._exit(1)\n"), device=True),
+            lost={"test_sse"}, review=True, events=("kernel restarted",)),
+        "kernel_kills_itself": case("EXI003", edited(lambda nb: insert_after(
+            nb, "predict", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")),
+            review=True, events=("kernel restarted",)),
+        "all_memory": case("MEM001", edited(lambda nb: set_source(nb, "train_perceptron", (
+            "def train_perceptron(X, y, lr=1.0, epochs=20):\n    hog = []\n    while True:\n"
+            "        hog.append(np.ones(2**24))\n"))), lost={"test_train_perceptron"}),
+        "prints_100_mb": case("OUT001", edited(lambda nb: insert_after(nb, "predict", 'print("x" * 100_000_000)')),
+                              events=("was cut",)),
+        "deleted_test_cell": case("DEL001", edited(lambda nb: nb["cells"].pop(index(nb, "test_sse")) and None),
+                                  events=("test_sse was missing",)),
+        # Tampering and kernel deaths are flagged for review, with the reason.
+        "edited_test_cell": case("EDT001", edited(_edited_test), lost={"test_sse"}, review=True,
+                                 events=("test_sse: its locked source was edited",)),
+        "edited_metadata_and_points": case("EDT002", edited(_edited_metadata), review=True,
+                                           events=("edited metadata",)),
+        "not_json": case("BAD001", lambda root: b"this is not a notebook {", lost=every_test,
+                         review=True, intake=False, events=("invalid JSON",)),
+        "wrong_assignment": case("BAD002", _wrong_assignment, lost=every_test, review=True,
+                                 intake=False, events=("wrong assignment",)),
+        "empty_file": case("BAD003", lambda root: b"", lost=every_test, review=True, intake=False,
+                           events=("empty file",)),
+        "lost_nbgrader_metadata": case("MET001", edited(_strip_nbgrader), events=("lost its nbgrader metadata",)),
+        "pasted_graded_cells": case("MET002", edited(_pasted), events=("a copy of cell test_predict",)),
+        "reads_other_students": case("SPY001", _with_root(_read_others, assignment), lost={"test_sse"}),
+        # What the kernel patches, it patches in its own process: the hidden tests run in the
+        # grader's (coursetools/grading/proxy.py).
+        "monkeypatches_test_tools": case("MON001", edited(_monkeypatch), lost={"test_activations", "test_sse"}),
+        "input_transformer_strips_asserts": case(
+            "MON002", edited(_transformer), lost={"test_predict", "test_train_perceptron"}),
+        "input_transformer_empties_cells": case(
+            "MON003", edited(_transformer_all),
+            lost={"test_predict", "test_train_perceptron", "test_sse", "test_speedup"}),
+        # TensorFlow's C++ start-up lines reach the kernel's stderr asynchronously (they may land
+        # in a later cell or none); tests/test_grading_noise.py checks them line by line.
+        "framework_noise": case("NOI001", edited(_tf_noise), review=False),
+        "own_stderr_output": case("NOI002", edited(_stderr), lost={"test_sse"}, review=True,
+                                  events=("only because it wrote to stderr",)),
+        # The grader defines its side of the proxy once per kernel; a correct notebook that
+        # deletes it between two tests is graded in full all the same (it is sent again).
+        "deletes_the_proxys_side": case("PRX001", edited(lambda nb: insert_after(
+            nb, "predict", "globals().pop('__dlcourse_reply', None)")), review=False),
+    }
+
+
+HOSTILE: dict[str, Case] = hostile_cases()
 
 
 # -- Attacks: notebooks that implement nothing and try to get points anyway ------------------
@@ -351,7 +374,7 @@ HIDDEN_BLOCK = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS[^\n]*\n.*?^[ \t]*### E
                           re.M | re.S)
 
 
-def unsolved(assignment: str = "lab01_en") -> Notebook:
+def unsolved(assignment: str) -> Notebook:
     """The student version of a lab, as generate_assignment makes it (every solution block
     is ``raise NotImplementedError()``, no hidden tests), without the device cell."""
     nb = without_device_cell(copy.deepcopy(source(assignment)))
@@ -1321,7 +1344,10 @@ def attack_cases(assignment: str, n: int = 1) -> dict[str, Case]:
     }
 
 
-ATTACKS: dict[str, Case] = attack_cases("lab01_en")
+ATTACKS: dict[str, Case] = attack_cases(FIXTURE)
+
+# The honest notebook beside the hostile ones: the fixture lab as its author wrote it.
+HONEST = Case("FIX001", _nb(_nothing), review=False)
 
 # Every case, graded in the one batch of the `graded` fixture (tests/conftest.py).
-CASES: dict[str, Case] = {**lab_cases(), **HOSTILE, **ATTACKS}
+CASES: dict[str, Case] = {**lab_cases(), f"{FIXTURE}-source": HONEST, **HOSTILE, **ATTACKS}

@@ -12,6 +12,7 @@ from coursetools.config import ROOT
 from coursetools.grading.proxy import HIDDEN_TESTS
 
 from .conftest import run
+from .grading_cases import FIXTURE_LAB, lab_folder
 
 
 class Course:
@@ -22,8 +23,9 @@ class Course:
         shutil.copy(ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
         # The labs' hidden tests, which only the grader reads (coursetools/grading/proxy.py).
         shutil.copytree(ROOT / HIDDEN_TESTS, root / HIDDEN_TESTS)
+        shutil.copytree(FIXTURE_LAB / HIDDEN_TESTS, root / HIDDEN_TESTS, dirs_exist_ok=True)
         for name in (assignment, *more):
-            shutil.copytree(ROOT / "labs" / name, root / "labs" / name)
+            shutil.copytree(lab_folder(name), root / "labs" / name)
             self.nbgrader("generate_assignment", name, "--force")
 
     @property

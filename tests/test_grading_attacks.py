@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import SANDBOX_UIDS, GradedClass
-from .grading_cases import ATTACKS, CASES, points, root_exec_marker, source
+from .grading_cases import ATTACKS, HONEST, points, root_exec_marker, source
 
 SHARED_FOLDERS = ["/tmp", "/var/tmp", "/dev/shm", "/run/lock",
                   *[p for p in sys.path if p.endswith("site-packages")]]
@@ -58,8 +58,7 @@ def test_an_attack_scores_nothing(name: str, graded: GradedClass) -> None:
 
 @pytest.mark.slow
 def test_the_honest_notebook_in_the_same_batch_keeps_full_marks(graded: GradedClass) -> None:
-    case = CASES["lab01_en-source"]
-    assert graded.scores[case.student] == points(source(case.assignment)), graded.report[case.student]["events"]
+    assert graded.scores[HONEST.student] == points(source(HONEST.assignment)), graded.report[HONEST.student]["events"]
 
 
 @pytest.mark.slow

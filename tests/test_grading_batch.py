@@ -17,14 +17,14 @@ import pytest
 from nbgrader.api import Gradebook
 
 from coursetools.grading.report import read_report
-from coursetools.manifest import load, parse_assignment
+from coursetools.manifest import parse_assignment
 
 from .conftest import GradedClass, grading, run
-from .grading_cases import CASES, points, source
+from .grading_cases import CASES, FIXTURE, FIXTURE_LAB, HONEST, points, source
 from .nbgrader_course import Course
 from .test_lab_grading import hidden_test_lines
 
-LABS = [lab.id for lab in load().labs()]
+LABS = sorted({parse_assignment(case.assignment).lab for case in CASES.values()})  # and the fixture lab
 
 
 @pytest.mark.slow
@@ -68,7 +68,7 @@ def test_intake_placed_every_gradable_file(graded: GradedClass) -> None:
 def test_hostile_notebooks_cannot_reach_the_gradebook_or_others(graded: GradedClass) -> None:
     # reads_other_students tried to copy another student's answer and to set manual scores
     assert graded.manual_scores == []
-    assert graded.scores[CASES["lab01_en-source"].student]["test_sse"] == 1.0
+    assert graded.scores[HONEST.student]["test_sse"] == 1.0
     spy = CASES["reads_other_students"].student
     assert graded.scores[spy]["test_sse"] == 0.0
     printed = [line for line in graded.printed(spy) if line.startswith("kernel user id:")]
@@ -79,8 +79,8 @@ def test_hostile_notebooks_cannot_reach_the_gradebook_or_others(graded: GradedCl
 
 @pytest.mark.slow
 def test_output_is_capped(graded: GradedClass) -> None:
-    student = CASES["prints_100_mb"].student
-    autograded = graded.root / "autograded" / student / "lab01_en" / "lab01_en.ipynb"
+    case = CASES["prints_100_mb"]
+    autograded = graded.root / "autograded" / case.student / case.assignment / f"{case.assignment}.ipynb"
     assert autograded.stat().st_size < 2_000_000
 
 
@@ -107,6 +107,7 @@ def hidden_lines() -> list[str]:
     from coursetools.release import assignments
 
     lines = [html.escape(line, quote=False) for a in assignments() for line in hidden_test_lines(a)]
+    lines += [html.escape(line, quote=False) for line in hidden_test_lines(FIXTURE, FIXTURE_LAB)]
     assert len(lines) > 10
     return lines
 
@@ -148,13 +149,13 @@ def test_same_grades_as_plain_nbgrader_except_where_it_goes_wrong(graded: Graded
     from coursetools.config import tool_env
 
     names = ["lab01_en-source", "lab01_hu-release", "framework_noise"]
-    course = Course(tmp_path, "lab01_en", "lab01_hu")
+    course = Course(tmp_path, "lab01_en", "lab01_hu", FIXTURE)
     for name in names:
         folder = tmp_path / "submitted" / CASES[name].student / CASES[name].assignment
         folder.mkdir(parents=True)
         (folder / f"{CASES[name].assignment}.ipynb").write_bytes(CASES[name].make(graded.root))
     env = {key: value for key, value in tool_env().items() if not key.startswith("TF_")}
-    for assignment in ("lab01_en", "lab01_hu"):
+    for assignment in ("lab01_en", "lab01_hu", FIXTURE):
         run([sys.executable, "-m", "nbgrader", "autograde", assignment, "--force"], cwd=tmp_path, env=env)
     plain = {}
     with Gradebook(course.db, "dl-course") as gb:
@@ -165,5 +166,5 @@ def test_same_grades_as_plain_nbgrader_except_where_it_goes_wrong(graded: Graded
     ours = {name: graded.scores[CASES[name].student] for name in names}
     for name in names[:2]:
         assert plain[name] == ours[name], name
-    assert ours["framework_noise"] == points(source("lab01_en"))
+    assert ours["framework_noise"] == points(source(FIXTURE))
     assert plain["framework_noise"]["test_predict"] == 0  # torch's warning, on stderr

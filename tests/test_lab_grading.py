@@ -41,10 +41,10 @@ def solution_lines(notebook: Path) -> list[str]:
     return [line for line in lines + hidden_test_lines(notebook.stem) if line not in visible]
 
 
-def hidden_test_lines(assignment: str) -> list[str]:
+def hidden_test_lines(assignment: str, course_root: Path = ROOT) -> list[str]:
     """The non-trivial lines of the assignment's hidden tests in the grader
     (hidden_tests/<lab>.py), which no student may ever see."""
-    path = hidden_tests_file(ROOT, assignment)
+    path = hidden_tests_file(course_root, assignment)
     if path is None:
         return []
     lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]

@@ -117,6 +117,9 @@ def test_a_question_round_over_http(quiz: Quiz) -> None:
     (b'{"token": "TOKEN", "number": 1, "response": "XOR"}', 400, "bad_option", "Choose one of the options"),
     (b'{"token": "nobody", "number": 1, "response": 2}', 403, "unknown_player", "Ismeretlen játékos"),
     (b'{"token": "TOKEN", "number": 2, "response": 2}', 409, "not_open", "not open for answers"),
+    # Nested past Python's recursion limit (a RecursionError, once a 500), or just past ours.
+    (b'{"response": ' + b"[" * 5000 + b"]" * 5000 + b"}", 400, "bad_json", "nem érvényes JSON"),
+    (b'{"token": "TOKEN", "number": 1, "response": [[[[2]]]]}', 400, "bad_json", "nem érvényes JSON"),
 ])
 def test_malformed_answers_get_a_clear_error(quiz: Quiz, body: bytes, status: int, code: str, text: str) -> None:
     token = quiz.token("Bob", "en")
@@ -125,6 +128,39 @@ def test_malformed_answers_get_a_clear_error(quiz: Quiz, body: bytes, status: in
     assert got[0] == status and got[1]["error"] == code and text in got[1]["message"], got
     assert quiz.teacher()["answers"] == 0  # nothing was recorded
     assert quiz.answer(token, 1, 2)[0] == 200  # and the student can still answer
+
+
+# Thirteen such names, each harmless alone, spelled a full-page javascript: link on the
+# instructor's page once its player list was typeset (tests/test_quiz_session_browser.py
+# checks the pages themselves). Every name with markup is refused, in the player's language.
+@pytest.mark.parametrize("name", ["\\(\\href{javascript:/*", "*/pwned=1}{X}\\)", "$x$", "<b>Bob</b>",
+                                  "Tom & Jerry", "a`b`"])
+def test_names_with_markup_are_refused(quiz: Quiz, name: str) -> None:
+    for lang, text in (("hu", "A név nem tartalmazhatja ezeket a jeleket: \\ $ { } < > & `"),
+                       ("en", "A name may not contain these characters: \\ $ { } < > & `")):
+        status, body = quiz.join(name, lang)
+        assert (status, body["error"], body["message"]) == (400, "bad_name", text)
+    assert quiz.teacher()["players"] == []
+
+
+def test_formula_names_reach_the_csv_as_text(tmp_path: Path) -> None:
+    """A name that a spreadsheet would run (=HYPERLINK, @SUM, +, -) is exported with a
+    leading apostrophe, in both CSV files; a number stays a number."""
+    from coursetools.quizserver.store import write_csv
+
+    names = ['=HYPERLINK("http://x")', "@SUM(1+1)", "+1+2", "-2+3", "Kis Panni"]
+    with QuizServer(str(BANK), db=tmp_path / "q.sqlite", port=0, seconds=30) as server:
+        quiz = Quiz(server)
+        tokens = [quiz.token(name) for name in names]
+        quiz.act("next")
+        for token in tokens:
+            assert quiz.answer(token, 1, 2)[0] == 200
+        quiz.act("finish")
+        summary, answers = write_csv(server.db, server.session_id, tmp_path / "csv")
+    exported = {row["name"] for row in csv.DictReader(io.StringIO(summary.read_text(encoding="utf-8-sig")))}
+    assert exported == {"'" + name for name in names[:-1]} | {"Kis Panni"}
+    rows = list(csv.DictReader(io.StringIO(answers.read_text(encoding="utf-8-sig"))))
+    assert {row["name"] for row in rows} == exported and {row["response"] for row in rows} == {"2"}
 
 
 def test_late_and_duplicate_answers_are_refused(tmp_path: Path) -> None:

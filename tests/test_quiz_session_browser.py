@@ -206,3 +206,74 @@ def test_a_class_session_in_real_browsers(browser, tmp_path: Path) -> None:  # t
             assert tab.errors == [], tab.errors
         for tab in (teacher, anna, bob, panni):
             assert tab.outside == [], tab.outside
+
+
+MATH_BANK = """bank: markup-demo
+title: {hu: "Próba", en: "A trial"}
+questions:
+  - id: neuron
+    type: single
+    prompt:
+      hu: "Mit számol a neuron, ha \\\\(z = w \\\\cdot x + b\\\\)?"
+      en: "What does the neuron compute when \\\\(z = w \\\\cdot x + b\\\\)?"
+    options:
+      - text: {hu: "egy súlyozott összeget", en: "a weighted sum"}
+        correct: true
+      - text: {hu: "egy szorzatot", en: "a product"}
+    explanation:
+      hu: "A \\\\(w \\\\cdot x\\\\) skaláris szorzat plusz az eltolás."
+      en: "The dot product \\\\(w \\\\cdot x\\\\) plus the bias."
+"""
+# Two names that, listed one after the other ("…, …"), spell a link that runs JavaScript
+# when MathJax typesets the list: \(\href{javascript:/*, */window.pwned=1}{X}\).
+INJECTED = ["\\(\\href{javascript:/*", "*/window.pwned=1}{X}\\)", "<b>Bold</b>", "<svg onload=pwned=2>"]
+
+
+def inert(tab: Page, names: str) -> None:
+    """No link that runs code anywhere; the names are plain text (not one element was made
+    of them: no maths, no HTML); none of their code ran."""
+    page = tab.page
+    assert page.evaluate("document.querySelectorAll('a[href^=\"javascript\"]').length") == 0
+    assert page.locator(names).count() > 0 and page.locator(f"{names} *").count() == 0
+    assert page.evaluate("window.pwned === undefined")
+
+
+def test_markup_in_names_stays_text_on_every_page(browser, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The server refuses names with markup (tests/test_quiz_server.py); with that check
+    switched off, as for a name from an older database, the pages are the second guard:
+    they show such names as text and typeset only the question, the reveal and the chart."""
+    from coursetools.quizserver import session
+
+    monkeypatch.setattr(session, "NAME_MARKUP", "")
+    bank = tmp_path / "markup.yml"
+    bank.write_text(MATH_BANK, encoding="utf-8")
+    with QuizServer(str(bank), db=tmp_path / "quiz.sqlite", port=0, seconds=30, lang="en") as server:
+        origin = f"http://127.0.0.1:{server.port}"
+        teacher = Page(browser, origin)
+        teacher.page.goto(server.instructor_url)
+        for name in INJECTED:
+            server.run(server.session.join, name, "en")
+        anna = Student(browser, origin, "Anna", lang="en")
+        teacher.page.wait_for_function("document.querySelector('#players').textContent.includes('Anna')")
+        assert all(name in teacher.page.inner_text("#players") for name in INJECTED)
+
+        teacher.page.click("#next")
+        for tab in (teacher, anna):  # MathJax ran: the question's maths is typeset
+            tab.page.wait_for_selector("#question mjx-container", timeout=20000)
+        inert(teacher, "#players")
+        # Clicks anywhere on the instructor's page (a full-page link would catch them all).
+        for x, y in ((200, 150), (683, 450), (1000, 700)):
+            teacher.page.mouse.click(x, y)
+        inert(teacher, "#players")
+        anna.option(0)
+        teacher.page.click("#close")
+        for tab in (teacher, anna):
+            tab.page.wait_for_selector("#board table")
+            tab.page.wait_for_selector("#result mjx-container" if tab is anna else "#reveal mjx-container")
+            inert(tab, "#board td")
+            assert all(name in tab.page.inner_text("#board") for name in INJECTED)
+        teacher.page.click("#finish")
+        anna.page.wait_for_function("document.querySelector('#question h2') !== null")
+        inert(anna, "#board td")
+        for tab in (teacher, anna):
+            assert tab.errors == [] and tab.outside == [], (tab.errors, tab.outside)

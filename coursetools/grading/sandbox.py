@@ -17,7 +17,7 @@ becomes the IPython kernel
   - runs it as a user id of its own (one per running job, held by a lock file, so two
     grading runs on one machine never share one; not in /etc/passwd, group ``GROUP``)
     with no way back to root (``PR_SET_NO_NEW_PRIVS``): it cannot change the grader's
-    files or signal other kernels, and :func:`kill_user` ends whatever it left behind;
+    files or signal other kernels, and :func:`clean_user` ends whatever it left behind;
   - drops root before it touches anything in the kernel's home: root never follows a
     path that the kernel can change.
   That user must be able to run the course's Python: :func:`check_access` says what is
@@ -109,9 +109,16 @@ def sandbox_user() -> Iterator[int]:
 
 def clean_user(uid: int) -> None:
     """Kill every process of a sandbox user and remove its files from the shared
-    temporary folders (those its kernels did not see as private)."""
-    kill_user(uid)
-    remove_user_files(uid)
+    temporary folders (those its kernels did not see as private), in one forked helper
+    that has become the user (root only). Signalling all it may signal reaches exactly
+    that user's processes; it signals again until none is left (one could be forking).
+    It removes files as that user, so root follows no path that a kernel made. The
+    kernels see these folders as private tmpfs (isolate); this clears what a kernel of
+    an earlier, unisolated design or a killed run could have left."""
+    def clean() -> None:
+        _kill_all(uid)
+        _remove_own_files(uid, PRIVATE_TMP)
+    _as_user(uid, clean)
 
 
 def kernelspec(folder: Path, *, uid: int | None, home: Path, work: Path, memory_mb: int,
@@ -332,20 +339,15 @@ def _as_user(uid: int, action: Callable[[], None]) -> None:
     os.waitpid(pid, 0)
 
 
-def kill_user(uid: int) -> None:
-    """Kill every process of a sandbox user (root only): a forked helper takes the uid and
-    signals all it may signal, which are exactly that user's processes; again, until
-    none is left (one could be forking)."""
-    def kill_all() -> None:
-        for _ in range(50):
-            try:
-                os.kill(-1, signal.SIGKILL)  # succeeds even with nothing to kill (EPERM counts)
-            except ProcessLookupError:
-                return
-            if not _processes_of(uid, but=os.getpid()):
-                return
-            time.sleep(0.01)
-    _as_user(uid, kill_all)
+def _kill_all(uid: int) -> None:
+    for _ in range(50):
+        try:
+            os.kill(-1, signal.SIGKILL)  # succeeds even with nothing to kill (EPERM counts)
+        except ProcessLookupError:
+            return
+        if not _processes_of(uid, but=os.getpid()):
+            return
+        time.sleep(0.01)
 
 
 def _processes_of(uid: int, but: int) -> list[int]:
@@ -362,14 +364,6 @@ def _processes_of(uid: int, but: int) -> list[int]:
             if status.get("Uid", "").split()[:1] == [str(uid)] and not status.get("State", "").strip().startswith("Z"):
                 found.append(int(entry))
     return found
-
-
-def remove_user_files(uid: int) -> None:
-    """Remove what a sandbox user wrote to the shared temporary folders, as that user:
-    root follows no path that a kernel made. The kernels see these folders as private
-    tmpfs (isolate); this clears what a kernel of an earlier, unisolated design or a
-    killed run could have left."""
-    _as_user(uid, lambda: _remove_own_files(uid, PRIVATE_TMP))
 
 
 def _remove_own_files(uid: int, folders: tuple[str, ...]) -> None:

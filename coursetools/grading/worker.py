@@ -207,9 +207,8 @@ def grade(job: Job, template: Template, settings: Settings, folder: Path) -> Res
     if not notebooks:
         return zero_result(job, template, "not gradable", "; ".join(refused))
     _build_course(job, template, folder, notebooks)
-    uid = job.uid
     try:
-        _autograde(job, template, settings, folder, uid)
+        _autograde(job, template, settings, folder, job.uid)
     except Exception as err:  # nbgrader gave up on the notebook: nothing was graded
         result = zero_result(job, template, "grader error",
                              f"nbgrader could not grade it ({type(err).__name__}: {err}); "
@@ -217,9 +216,7 @@ def grade(job: Job, template: Template, settings: Settings, folder: Path) -> Res
         result.events[:0] = events
         return result
     finally:
-        sandbox.kill_descendants()
-        if uid is not None:
-            sandbox.clean_user(uid)
+        sandbox.kill_descendants()  # the coordinator then cleans up after the sandbox user
     result = _read_result(job, template, folder, events, uncertain)
     result.review = result.review or tampered  # edited locked cells or grading metadata
     if refused:  # nbgrader scored the cells of the missing notebooks 0

@@ -47,6 +47,7 @@ MATHJAX = ROOT / "node_modules" / "mathjax" / "es5"  # npm's copy, as the book u
 DEFAULT_DB = Path("quiz-results") / "quiz.sqlite"
 MAX_WAIT = 25.0  # seconds a long-poll may wait
 MAX_BODY = 16 * 1024  # bytes; an answer is a few dozen: larger ones get a clear refusal
+MAX_NESTING = 4  # of lists and objects in a body; an answer has two ({"response": [0, 2]})
 HARD_MAX_BODY = 1024 * 1024  # beyond this Tornado closes the connection unread
 
 
@@ -265,6 +266,21 @@ class QuizServer:
         )
 
 
+def nesting(value: Any) -> int:
+    """How deep lists and objects nest in a parsed JSON value (without recursion).
+
+    >>> nesting({"name": "x"}), nesting({"response": [0, 2]}), nesting([[[]]])
+    (1, 2, 3)
+    """
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            stack.extend((v, depth + 1) for v in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
 class BaseHandler(tornado.web.RequestHandler):
     def initialize(self, quiz: QuizServer, **kwargs: Any) -> None:
         self.quiz, self.session = quiz, quiz.session
@@ -279,9 +295,9 @@ class BaseHandler(tornado.web.RequestHandler):
             raise Refusal(413, "too_large", "err_too_large", limit=MAX_BODY // 1024)
         try:
             body = json.loads(self.request.body or b"")
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # [[[[...]]]]: too deep
             body = None
-        if not isinstance(body, dict):
+        if not isinstance(body, dict) or nesting(body) > MAX_NESTING:
             raise Refusal(400, "bad_json", "err_bad_json")
         if body.get("lang") in LANGS:
             self.lang = body["lang"]

@@ -28,6 +28,10 @@ from dlcourse.text import LANGS
 from .store import Store
 
 NAME_MAX = 24
+# What a name may not hold: the characters of TeX (\ $ { }) and HTML (< > & `) markup.
+# Names are shown as text on every page; they are refused here as well, so that no page
+# is ever the only guard.
+NAME_MARKUP = "\\${}<>&`"
 TEXT_MAX = 200
 TOP = 5  # leaderboard rows a student sees (plus their own place)
 
@@ -161,6 +165,8 @@ class Session:
         name = " ".join(name.split()) if isinstance(name, str) else ""
         if not 1 <= len(name) <= NAME_MAX or not name.isprintable():
             raise Refusal(400, "bad_name", "err_name")
+        if any(c in NAME_MARKUP for c in name):
+            raise Refusal(400, "bad_name", "err_name_markup", chars=" ".join(NAME_MARKUP))
         if student_seed(name) in self._by_name:
             raise Refusal(409, "name_taken", "err_name_taken")
         token = secrets.token_urlsafe(18)

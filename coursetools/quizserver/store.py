@@ -195,6 +195,26 @@ def results(path: Path | str, session_id: str) -> tuple[list[int], list[PlayerRe
     return rounds, ranked
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell that a spreadsheet shows as text: a string that would start a formula
+    (``=HYPERLINK(...)``, ``@SUM(...)``, ``-2+3``) gets a leading apostrophe, as OWASP
+    advises; numbers, and strings that are just a number ("-0.5"), stay as they are.
+
+    >>> csv_cell("=HYPERLINK(1)"), csv_cell("-0.5"), csv_cell(-3), csv_cell("Kis Panni")
+    ("'=HYPERLINK(1)", '-0.5', -3, 'Kis Panni')
+    """
+    if not isinstance(value, str) or not value.startswith(FORMULA_START):
+        return value
+    try:
+        float(value)
+        return value
+    except ValueError:
+        return "'" + value
+
+
 def write_csv(path: Path | str, session_id: str, folder: Path) -> tuple[Path, Path]:
     """``<session>-results.csv`` (a row per player) and ``<session>-answers.csv`` (a row per
     answer), UTF-8 with a byte-order mark so that Excel reads the accents right."""
@@ -209,7 +229,7 @@ def write_csv(path: Path | str, session_id: str, folder: Path) -> tuple[Path, Pa
         )
         for p in players:
             out.writerow(
-                [p.rank, p.name, p.points, p.correct, p.answered, len(rounds)]
+                [p.rank, csv_cell(p.name), p.points, p.correct, p.answered, len(rounds)]
                 + [p.per_question.get(n, "") for n in rounds]
             )
     answers = folder / f"{session_id}-answers.csv"
@@ -241,5 +261,5 @@ def write_csv(path: Path | str, session_id: str, folder: Path) -> tuple[Path, Pa
                 "received_at",
             ]
         )
-        out.writerows(rows)
+        out.writerows([csv_cell(value) for value in row] for row in rows)
     return summary, answers

@@ -206,7 +206,10 @@ class LiveQuiz(widgets.VBox):  # type: ignore[misc]
         view = (state["phase"], q["number"] if q else 0)
         if view == (self.phase, self.number):
             return  # a long-poll that timed out: nothing new
-        self.phase, self.number = view
+        self._draw(state, q)
+        self.phase, self.number = view  # last: whoever waits for this phase finds it drawn
+
+    def _draw(self, state: dict[str, Any], q: dict[str, Any] | None) -> None:
         self.result.value = self.board.value = ""
         self._say("")
         if state["phase"] == "lobby":

@@ -46,6 +46,8 @@ MESSAGES = Texts({
                       "en": "The request is too large (at most {limit} KiB)."},
     "err_field": {"hu": "Hiányzó vagy hibás mező: {field}.", "en": "Missing or malformed field: {field}."},
     "err_name": {"hu": "Adj meg egy 1–24 karakteres nevet.", "en": "Give a name of 1 to 24 characters."},
+    "err_name_markup": {"hu": "A név nem tartalmazhatja ezeket a jeleket: {chars}",
+                        "en": "A name may not contain these characters: {chars}"},
     "err_name_taken": {
         "hu": "Ez a név már foglalt. Ha te vagy az, csatlakozz ugyanabból a böngészőből vagy "
               "notebookból, különben válassz másik nevet.",

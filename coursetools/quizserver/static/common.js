@@ -20,14 +20,21 @@ var DLQ_COMMON = (function () {
     });
   }
 
-  function typeset(el) {
-    if (window.MathJax && window.MathJax.typesetPromise) window.MathJax.typesetPromise([el]);
+  /* Typesets the maths of these elements only: the question, the reveal, the chart. Never
+     a player's name: names are text, and thirteen innocent names in a row can spell
+     \(\href{javascript:...}{...}\). Elements with the class mathjax_ignore (names) are
+     skipped even inside these. */
+  function typeset(elements) {
+    if (window.MathJax && window.MathJax.typesetPromise) window.MathJax.typesetPromise(elements);
   }
 
-  /* The page's own MathJax copy (from npm), when the server has one: never a CDN. */
+  /* The page's own MathJax copy (from npm), when the server has one: never a CDN. Its
+     safe mode (ui/safe) drops javascript: links, styles and classes even from the bank's
+     own maths. */
   function loadMathJax() {
     if (!cfg.mathjax) return;
-    window.MathJax = { tex: { inlineMath: [["\\(", "\\)"]] }, startup: { typeset: false } };
+    window.MathJax = { loader: { load: ["ui/safe"] }, tex: { inlineMath: [["\\(", "\\)"]] },
+                       options: { ignoreHtmlClass: "mathjax_ignore" }, startup: { typeset: false } };
     var script = document.createElement("script");
     script.src = "/mathjax/tex-chtml-full.js";
     script.async = true;
@@ -37,7 +44,7 @@ var DLQ_COMMON = (function () {
   /* A leaderboard table; names are set as text, never as HTML. */
   function board(rows, me) {
     var table = document.createElement("table");
-    table.className = "dlq-board";
+    table.className = "dlq-board mathjax_ignore";
     rows.forEach(function (row) {
       var tr = table.insertRow();
       if (row.name === me) tr.className = "dlq-me";

@@ -75,7 +75,7 @@
       $("board").appendChild(C.board(s.leaderboard, null));
     }
     if (finished) status(t("finished"));
-    C.typeset($("app"));
+    C.typeset([$("question"), $("chart"), $("reveal")]);
   }
 
   function renderQuestion(s) {

@@ -106,7 +106,7 @@
       renderBoard(s);
       status(t("waiting"));
     }
-    C.typeset($("game"));
+    C.typeset([$("question"), $("result")]);
   }
 
   function renderQuestion(s) {
