@@ -142,6 +142,11 @@ async def run(students: int, spread: float, seconds: float, db: Path) -> dict[st
             str(db),
             "--seconds",
             str(seconds),
+            # every simulated student comes from 127.0.0.1: no cap, no per-address limit
+            "--max-players",
+            "0",
+            "--joins-per-minute",
+            "0",
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,

@@ -1,6 +1,8 @@
 """Import quizzes written for ipyquiz into a bilingual course bank.
 
-ipyquiz (PyPI 0.5.6, by boyuai) keeps a quiz as a JSON list of questions::
+ipyquiz (PyPI 0.5.6, by boyuai) keeps a quiz as a list of questions: in a JSON file, or,
+as it is mostly used, passed as ``QuizWidget(value=[...])`` in a notebook or a Python
+file, which the importer reads without running (``ast.literal_eval``)::
 
     {"id": "q1", "type": "SELECT", "title": "markdown", "hint": "markdown",
      "options": [{"value": "A", "text": "markdown"}, ...], "answer": "A"}
@@ -32,6 +34,7 @@ Command line::
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import re
 import sys
@@ -50,7 +53,10 @@ class IpyquizError(ValueError):
 
 
 def read_ipyquiz(path: Path) -> list[dict[str, Any]]:
-    """The questions of one ipyquiz JSON file (a list, or ``{"questions": [...]}``)."""
+    """The questions of one ipyquiz file: JSON (a list, or ``{"questions": [...]}``), or a
+    notebook or Python file whose ``QuizWidget(value=[...])`` calls hold them."""
+    if path.suffix in (".ipynb", ".py"):
+        return widget_questions(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as err:
@@ -60,6 +66,49 @@ def read_ipyquiz(path: Path) -> list[dict[str, Any]]:
     if not isinstance(data, list) or not all(isinstance(q, dict) for q in data):
         raise IpyquizError(f"{path}: an ipyquiz file is a JSON list of questions")
     return data
+
+
+def widget_questions(path: Path) -> list[dict[str, Any]]:
+    """The questions of every ``QuizWidget(value=[...])`` call in a notebook's code cells
+    or a Python file, in order. The list is read with ``ast.literal_eval``, never run: a
+    value that is not a literal (a variable, a call) is refused with its line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        sources = ([("".join(c["source"]) if isinstance(c["source"], list) else c["source"])
+                    for c in json.loads(text)["cells"] if c.get("cell_type") == "code"]
+                   if path.suffix == ".ipynb" else [text])
+    except (ValueError, KeyError, TypeError) as err:
+        raise IpyquizError(f"{path}: not a notebook ({err})") from None
+    questions: list[dict[str, Any]] = []
+    for number, source in enumerate(sources, start=1):
+        where = f"{path}, code cell {number}" if path.suffix == ".ipynb" else str(path)
+        # IPython's own syntax (%magic, !shell) is not Python: those lines are left out.
+        code = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+        try:
+            tree = ast.parse(code)
+        except SyntaxError as err:
+            raise IpyquizError(f"{where}:{err.lineno}: not Python: {err.msg}") from None
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and _called(node) == "QuizWidget":
+                value = next((k.value for k in node.keywords if k.arg == "value"),
+                             node.args[0] if node.args else None)
+                try:
+                    found = ast.literal_eval(value) if value is not None else None
+                except ValueError:
+                    found = None
+                if not isinstance(found, list) or not all(isinstance(q, dict) for q in found):
+                    raise IpyquizError(f"{where}:{node.lineno}: QuizWidget's value must be a literal "
+                                       "list of questions (it is read, never run)")
+                questions += found
+    if not questions:
+        raise IpyquizError(f"{path}: no QuizWidget(value=[...]) call in it")
+    return questions
+
+
+def _called(call: ast.Call) -> str:
+    """The name a call calls: ``QuizWidget(...)`` and ``ipyquiz.QuizWidget(...)`` alike."""
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
 
 
 def bank_id(raw: Any) -> str:
@@ -244,8 +293,9 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m coursetools.ipyquiz_import",
         description="Turn the Hungarian and English ipyquiz files of one quiz into a course bank.",
     )
-    parser.add_argument("hu", type=Path, help="the quiz in Hungarian (ipyquiz JSON)")
-    parser.add_argument("en", type=Path, help="the same quiz in English (ipyquiz JSON)")
+    parser.add_argument("hu", type=Path, help="the quiz in Hungarian (ipyquiz JSON, or a notebook "
+                        "or .py file with QuizWidget(value=[...]))")
+    parser.add_argument("en", type=Path, help="the same quiz in English (the same kinds of file)")
     parser.add_argument(
         "-o", "--output", type=Path, required=True, help="the bank to write, e.g. quizzes/ch02.yml"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -88,3 +89,36 @@ def test_invalid_json_names_file_and_line(tmp_path: Path) -> None:
     bad.write_text(json.dumps({"id": "a"}))
     with pytest.raises(IpyquizError, match="a JSON list of questions"):
         read_ipyquiz(bad)
+
+
+def test_quiz_widgets_in_a_notebook_and_a_python_file_import_as_the_json_does(tmp_path: Path) -> None:
+    """ipyquiz as it is used: the questions are the literal passed to QuizWidget, in a
+    notebook cell (beside magics) or a .py file; they are read, never run."""
+    questions = {lang: json.loads((DATA / f"ch02_{lang}.json").read_text(encoding="utf-8")) for lang in ("hu", "en")}
+    notebook = tmp_path / "kviz.ipynb"
+    notebook.write_text(json.dumps({"cells": [
+        {"cell_type": "markdown", "source": "# Kvíz", "metadata": {}},
+        {"cell_type": "code", "source": ["%pip install ipyquiz\n", "from ipyquiz import QuizWidget"], "metadata": {}},
+        {"cell_type": "code", "source": f"QuizWidget(value={questions['hu'][:2]!r})", "metadata": {}},
+        {"cell_type": "code", "source": f"quiz = QuizWidget(value={questions['hu'][2:]!r})\nquiz", "metadata": {}},
+    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
+    script = tmp_path / "quiz.py"
+    script.write_text(f"import ipyquiz\n\nipyquiz.QuizWidget(value={questions['en']!r})\n", encoding="utf-8")
+    assert import_ipyquiz(notebook, script, "ch02", TITLE).split("\n", 2)[2] == \
+        import_ipyquiz(HU, EN, "ch02", TITLE).split("\n", 2)[2]  # the same bank, but the header's file names
+
+
+@pytest.mark.parametrize("call,why", [
+    ("QuizWidget(value=__import__('os').system('touch RAN'))", "must be a literal list of questions"),
+    ("questions = []\nQuizWidget(value=questions)", "must be a literal list of questions"),
+    ("QuizWidget(value=[1, 2])", "must be a literal list of questions"),
+    ("print('no quiz here')", "no QuizWidget(value=[...]) call in it"),
+    ("QuizWidget(value=[", "not Python"),
+])
+def test_a_widget_that_is_not_a_literal_is_refused_and_never_run(tmp_path: Path, monkeypatch, call: str, why: str) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    script = tmp_path / "quiz.py"
+    script.write_text(call, encoding="utf-8")
+    with pytest.raises(IpyquizError, match=re.escape(why)) as refused:
+        read_ipyquiz(script)
+    assert str(script) in str(refused.value) and not (tmp_path / "RAN").exists()

@@ -84,7 +84,9 @@ class Quiz:
 
 @pytest.fixture
 def quiz(tmp_path: Path) -> Iterator[Quiz]:
-    with QuizServer(str(BANK), db=tmp_path / "quiz.sqlite", port=0, seconds=30) as server:
+    """A session whose players all join from 127.0.0.1: no per-address limit (its own test
+    below has one)."""
+    with QuizServer(str(BANK), db=tmp_path / "quiz.sqlite", port=0, seconds=30, joins_per_minute=None) as server:
         yield Quiz(server)
 
 
@@ -161,6 +163,32 @@ def test_formula_names_reach_the_csv_as_text(tmp_path: Path) -> None:
     assert exported == {"'" + name for name in names[:-1]} | {"Kis Panni"}
     rows = list(csv.DictReader(io.StringIO(answers.read_text(encoding="utf-8-sig"))))
     assert {row["name"] for row in rows} == exported and {row["response"] for row in rows} == {"2"}
+
+
+def test_a_join_flood_is_cut_off_and_the_game_has_a_cap(tmp_path: Path) -> None:
+    """Twenty joins a minute from one address (the server's default), and the instructor's
+    cap on players: the flood gets 429 with Retry-After, reconnects still work, and the
+    players who are in keep answering."""
+    with QuizServer(str(BANK), db=tmp_path / "q.sqlite", port=0, seconds=30, max_players=25) as server:
+        quiz = Quiz(server)
+        tokens = [quiz.token(f"Bot{i:02d}", "en") for i in range(20)]
+        status, body = quiz.join("Bot20", "hu")
+        assert (status, body["error"]) == (429, "too_many_joins")
+        assert body["message"].startswith("Túl sok csatlakozás erről a címről. Próbáld újra ")
+        request = urllib.request.Request(f"{quiz.url}/api/join", data=b'{"name": "Bot21"}', method="POST")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+        assert 1 <= int(refused.value.headers["Retry-After"]) <= 3  # a minute holds 20 joins
+        assert quiz.join("Bot00", "en", token=tokens[0])[1]["reconnected"] is True
+        quiz.act("next")
+        assert all(quiz.answer(token, 1, 2)[0] == 200 for token in tokens[:5])
+        assert len(quiz.teacher()["players"]) == 20
+        server.join_limit.per_minute = 0  # the cap is the instructor's, whatever the address
+        for i in range(5):
+            quiz.token(f"Late{i}", "en")
+        status, body = quiz.join("One too many", "en")
+        assert (status, body["error"], body["message"]) == (
+            409, "full", "The game is full (25 players). Tell the instructor.")
 
 
 def test_late_and_duplicate_answers_are_refused(tmp_path: Path) -> None:

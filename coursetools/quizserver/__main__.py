@@ -17,7 +17,7 @@ from pathlib import Path
 from dlcourse.quiz.bank import BankError
 from dlcourse.text import LANGS
 
-from .server import DEFAULT_DB, QuizServer
+from .server import DEFAULT_DB, JOINS_PER_MINUTE, MAX_PLAYERS, QuizServer
 from .store import sessions, write_csv
 
 
@@ -30,6 +30,8 @@ def serve(args: argparse.Namespace) -> int:
             seconds=args.seconds,
             host=args.host,
             port=args.port,
+            max_players=args.max_players or None,
+            joins_per_minute=args.joins_per_minute,
         ).start()
     except (BankError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
@@ -124,6 +126,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--db", type=Path, default=DEFAULT_DB, help=f"SQLite file (default: {DEFAULT_DB})"
     )
+    p.add_argument("--max-players", type=int, default=MAX_PLAYERS,
+                   help=f"players who may join (default: {MAX_PLAYERS}; 0: no cap)")
+    p.add_argument("--joins-per-minute", type=int, default=JOINS_PER_MINUTE,
+                   help=f"new joins from one address per minute (default: {JOINS_PER_MINUTE}; "
+                   "0: no limit, e.g. for a load test from one machine)")
     p.add_argument("--open", action="store_true", help="open the instructor view in a browser")
     p.set_defaults(run=serve)
 

@@ -23,9 +23,11 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
+import math
 import secrets
 import socket
 import threading
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -49,6 +51,8 @@ MAX_WAIT = 25.0  # seconds a long-poll may wait
 MAX_BODY = 16 * 1024  # bytes; an answer is a few dozen: larger ones get a clear refusal
 MAX_NESTING = 4  # of lists and objects in a body; an answer has two ({"response": [0, 2]})
 HARD_MAX_BODY = 1024 * 1024  # beyond this Tornado closes the connection unread
+MAX_PLAYERS = 500  # a lecture hall; the instructor sets it (--max-players)
+JOINS_PER_MINUTE = 20  # new joins from one address; a device needs one or two
 
 
 def new_session_id(bank: str) -> str:
@@ -82,6 +86,8 @@ class QuizServer:
         host: str = "127.0.0.1",
         port: int = 8765,
         key: str | None = None,
+        max_players: int | None = MAX_PLAYERS,
+        joins_per_minute: int | None = JOINS_PER_MINUTE,
     ) -> None:
         if lang not in LANGS:
             raise ValueError(f"lang must be 'hu' or 'en', not {lang!r}")
@@ -89,6 +95,8 @@ class QuizServer:
         self.db, self.lang, self.seconds = Path(db), lang, float(seconds)
         self.host, self.port = host, port
         self.key = key or secrets.token_urlsafe(16)
+        self.max_players = max_players
+        self.join_limit = JoinLimit(joins_per_minute)
         self.session_id = new_session_id(self.bank.id)
         self.session: Session
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -154,6 +162,7 @@ class QuizServer:
                 self.seconds,
                 clock=self._loop.time,
                 on_change=self._wake,
+                max_players=self.max_players,
             )
             server = tornado.httpserver.HTTPServer(
                 self._app(), max_body_size=HARD_MAX_BODY, idle_connection_timeout=60
@@ -266,6 +275,33 @@ class QuizServer:
         )
 
 
+class JoinLimit:
+    """At most ``per_minute`` new joins from one address in a minute, as a token bucket
+    that holds a minute's worth: a phone joins once or twice, a script that joins 1,900
+    times from one laptop is cut off after its first ``per_minute``. None or 0: no limit."""
+
+    def __init__(self, per_minute: int | None) -> None:
+        self.per_minute = per_minute or 0
+        self._buckets: dict[str, tuple[float, float]] = {}  # address -> (joins left, when)
+
+    def wait(self, address: str) -> float:
+        """0.0 when a join from ``address`` may go ahead now (it is counted), else the
+        seconds until it may."""
+        if not self.per_minute:
+            return 0.0
+        now, rate = time.monotonic(), self.per_minute / 60
+        left, then = self._buckets.get(address, (float(self.per_minute), now))
+        left = min(float(self.per_minute), left + (now - then) * rate)
+        if left < 1:
+            self._buckets[address] = (left, now)
+            return (1 - left) / rate
+        self._buckets[address] = (left - 1, now)
+        if len(self._buckets) > 10_000:  # forget the addresses whose bucket is full again
+            self._buckets = {a: (n, t) for a, (n, t) in self._buckets.items()
+                             if n + (now - t) * rate < self.per_minute}
+        return 0.0
+
+
 def nesting(value: Any) -> int:
     """How deep lists and objects nest in a parsed JSON value (without recursion).
 
@@ -355,6 +391,11 @@ class JoinHandler(BaseHandler):
     def post(self) -> None:
         try:
             body = self.json_body()
+            if not self.session.knows(body.get("token")):  # a reconnect is never limited
+                wait = self.quiz.join_limit.wait(self.request.remote_ip or "")
+                if wait:
+                    self.set_header("Retry-After", str(math.ceil(wait)))
+                    raise Refusal(429, "too_many_joins", "err_too_many_joins", seconds=math.ceil(wait))
             player, token, again = self.session.join(
                 body.get("name"), body.get("lang"), body.get("token")
             )

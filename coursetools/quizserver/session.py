@@ -111,6 +111,7 @@ class Session:
         seconds: float = 20.0,
         clock: Callable[[], float] = time.monotonic,
         on_change: Callable[[bool], None] | None = None,
+        max_players: int | None = None,
     ) -> None:
         if lang not in LANGS:
             raise ValueError(f"lang must be 'hu' or 'en', not {lang!r}")
@@ -119,6 +120,7 @@ class Session:
         self.bank, self.store, self.lang, self.seconds = bank, store, lang, float(seconds)
         self.id = store.session_id
         self.clock = clock
+        self.max_players = max_players  # None: as many as join
         self.on_change = on_change
         self.players: dict[int, Player] = {}
         self._by_token: dict[str, Player] = {}
@@ -152,13 +154,19 @@ class Session:
             return "lobby"
         return "closed" if self.current.closed else "open"
 
+    def knows(self, token: Any) -> bool:
+        """Is ``token`` a player's (a reconnect, not a new join)?"""
+        return isinstance(token, str) and token_sha256(token) in self._by_token
+
     def join(self, name: Any, lang: Any = None, token: Any = None) -> tuple[Player, str, bool]:
         """A new player, or the same one again when ``token`` is theirs (a reconnect keeps
         the score). Returns the player, their token and whether they reconnected."""
-        if isinstance(token, str) and token_sha256(token) in self._by_token:
+        if self.knows(token):
             return self._by_token[token_sha256(token)], token, True
         if self.finished:
             raise Refusal(409, "finished", "err_finished")
+        if self.max_players is not None and len(self.players) >= self.max_players:
+            raise Refusal(409, "full", "err_full", limit=self.max_players)
         lang = self.lang if lang is None else lang
         if lang not in LANGS:
             raise Refusal(400, "bad_request", "err_field", field="lang")

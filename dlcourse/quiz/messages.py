@@ -53,6 +53,10 @@ MESSAGES = Texts({
               "notebookból, különben válassz másik nevet.",
         "en": "That name is taken. If it is you, rejoin from the same browser or notebook; "
               "otherwise pick another name."},
+    "err_full": {"hu": "A játék megtelt ({limit} játékos). Szólj az oktatónak.",
+                 "en": "The game is full ({limit} players). Tell the instructor."},
+    "err_too_many_joins": {"hu": "Túl sok csatlakozás erről a címről. Próbáld újra {seconds} másodperc múlva.",
+                           "en": "Too many joins from this address. Try again in {seconds} s."},
     "err_unknown_player": {"hu": "Ismeretlen játékos: csatlakozz újra.", "en": "Unknown player: join again."},
     "err_not_open": {"hu": "Ez a kérdés most nem fogad válaszokat.", "en": "This question is not open for answers."},
     "err_late": {"hu": "Lejárt az idő: a kérdés lezárult, ez a válasz már nem számít.",
