@@ -6,6 +6,9 @@ Hungarian catalog first and falls back to ours for the strings it lacks. The sea
 page's JavaScript reads Sphinx's precompiled translations.js instead, so a copy of it
 with the gaps filled from our catalog goes where Sphinx looks first (``locale_dirs``).
 The copy button's tooltips are set by its JavaScript: static/course-hu.js translates them.
+A few strings are written into the themes' templates (and MyST-NB's HTML) without gettext,
+so no catalog reaches them: they are replaced in the Hungarian pages once built
+(HARD_CODED), and the search field's text is a theme option, set here.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import sphinx
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from sphinx.application import Sphinx
+from sphinx.config import Config
 
 LOCALE = Path(__file__).parent / "locale"
 CATALOGS = ("booktheme", "sphinx")
@@ -60,5 +64,35 @@ def register(app: Sphinx) -> None:
     app.add_js_file("course-hu.js")
 
 
+SEARCH_BAR_TEXT = "Keresés a könyvben…"  # sphinx-book-theme's search_bar_text option
+HARD_CODED = {
+    'aria-label="Main"': 'aria-label="Fő navigáció"',  # the chapter list
+    'aria-label="Page"': 'aria-label="Az oldal tartalma"',  # the printed contents
+    'title="Toggle primary sidebar"': 'title="A fejezetek listája"',
+    'title="Toggle secondary sidebar"': 'title="Az oldal tartalma"',
+    'aria-label="Toggle hidden content"': 'aria-label="A rejtett rész megjelenítése vagy elrejtése"',
+}
+
+
+def set_search_text(app: Sphinx, config: Config) -> None:
+    if config.language == "hu":
+        config.html_theme_options = {**config.html_theme_options, "search_bar_text": SEARCH_BAR_TEXT}
+
+
+def translate_hard_coded(app: Sphinx, exception: Exception | None) -> None:
+    """Replace the HARD_CODED strings in every built page of the Hungarian book."""
+    if exception is not None or app.config.language != "hu" or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        translated = text
+        for english, hungarian in HARD_CODED.items():
+            translated = translated.replace(english, hungarian)
+        if translated != text:
+            page.write_text(translated, encoding="utf-8")
+
+
 def setup(app: Sphinx) -> None:
+    app.connect("config-inited", set_search_text)
     app.connect("builder-inited", register)
+    app.connect("build-finished", translate_hard_coded)
