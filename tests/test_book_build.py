@@ -231,3 +231,27 @@ def test_failing_cell_fails_the_build_naming_the_page(tmp_path: Path) -> None:
     assert "01_landscape" in output and "Executing notebook failed" in output, output
     reports = list((tmp_path / "repo" / "_build" / "book" / "en").rglob("reports/*.err.log"))
     assert reports and "a broken cell" in reports[0].read_text()
+
+
+def test_the_front_page_maps_every_chapter(site: Path) -> None:
+    """Each book's front page lists the manifest's chapters in order; every link of the map
+    leads to a file of the site, and a lab's Colab links open that lab's own notebooks."""
+    chapters = load().chapters
+    for lang in ("hu", "en"):
+        page = site / lang / "intro.html"
+        items = soup(page).select("ol.course-map li.course-map-chapter")
+        assert [li["data-chapter"] for li in items] == [c.id for c in chapters]
+        for chapter, li in zip(chapters, items):
+            assert chapter.title[lang] in li.h3.get_text()
+            if chapter.planned:
+                assert li.select_one(".course-map-planned") and not li.select("a")
+                continue
+            for link in li.select("a[href]"):
+                href = link["href"]
+                if href.startswith("https://colab.research.google.com/"):
+                    assert any(href.endswith(f"/{a}/{a}.ipynb") for a in chapter.lab.assignments(lang)), href
+                else:
+                    assert (page.parent / href.split("#")[0]).resolve().is_file(), (lang, chapter.id, href)
+            texts = li.get_text()
+            assert all(word in texts for word in (("Előadásfóliák", "Kvíz") if lang == "hu" else ("Lecture slides", "Quiz")))
+            assert len(li.select("a.colab-badge")) == len(chapter.lab.assignments(lang))

@@ -13,7 +13,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from . import glossary, hu_locale, lab, langswitch, offline, quiz, sidebar_toggles
+from . import course_map, glossary, hu_locale, lab, langswitch, offline, quiz, sidebar_toggles
 
 ASSETS = [quiz.ASSET_DIR, offline.STATIC, hu_locale.LOCALE, langswitch.TEMPLATES]
 
@@ -31,7 +31,7 @@ def set_fingerprint(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    for part in (quiz, lab, glossary, langswitch, hu_locale, offline, sidebar_toggles):
+    for part in (quiz, lab, course_map, glossary, langswitch, hu_locale, offline, sidebar_toggles):
         part.setup(app)
     # Sphinx rebuilds every page when a config value changes; without this, an edited
     # quiz.js or catalog would not reach a book whose pages did not change.

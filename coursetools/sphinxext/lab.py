@@ -19,7 +19,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from coursetools.config import lab_site_path, repository
 from coursetools.lab_template import LINKS as TEXT
-from coursetools.manifest import load, parse_assignment
+from coursetools.manifest import Lab, load, parse_assignment
 
 TRACK_NAMES = {"keras": "Keras", "torch": "PyTorch"}
 
@@ -38,26 +38,32 @@ def badge(label: str) -> str:
     return BADGE.format(w=width, r=width - 22, tx=22 + (width - 22) / 2, label=html.escape(label))
 
 
+def lab_links(lab: Lab, lang: str, docname: str) -> str:
+    """The Colab badge and the download link of each track of ``lab``, as HTML for the
+    page ``docname`` (its links are relative to it)."""
+    depth = docname.count("/") + 1  # from <lang>/<page>.html up to the site root
+    text = TEXT.of(lang)
+    markup = ""
+    for assignment in lab.assignments(lang):  # one line per framework track
+        site_path = lab_site_path(assignment)
+        track = parse_assignment(assignment).track
+        label = f'<span class="lab-track">{TRACK_NAMES[track]}:</span> ' if track else ""
+        markup += (
+            f'<p class="course-lab-links" data-assignment="{assignment}">{label}'
+            f'<a class="colab-badge" href="{html.escape(repository().colab_url(site_path))}" '
+            f'title="{text["colab"]}">{badge(text["colab"])}</a> '
+            f'<a class="lab-download" href="{html.escape("../" * depth + site_path)}" download>'
+            f'{text["download"]}</a></p>'
+        )
+    return markup
+
+
 class LabDirective(SphinxDirective):
     required_arguments = 1
 
     def run(self) -> list[nodes.Node]:
-        lab, lang = load().lab(self.arguments[0]), self.config.language
-        depth = self.env.docname.count("/") + 1  # from <lang>/<page>.html up to the site root
-        text = TEXT.of(lang)
-        markup = ""
-        for assignment in lab.assignments(lang):  # one line per framework track
-            site_path = lab_site_path(assignment)
-            track = parse_assignment(assignment).track
-            label = f'<span class="lab-track">{TRACK_NAMES[track]}:</span> ' if track else ""
-            markup += (
-                f'<p class="course-lab-links" data-assignment="{assignment}">{label}'
-                f'<a class="colab-badge" href="{html.escape(repository().colab_url(site_path))}" '
-                f'title="{text["colab"]}">{badge(text["colab"])}</a> '
-                f'<a class="lab-download" href="{html.escape("../" * depth + site_path)}" download>'
-                f'{text["download"]}</a></p>'
-            )
-        return [nodes.raw("", markup, format="html")]
+        lab = load().lab(self.arguments[0])
+        return [nodes.raw("", lab_links(lab, self.config.language, self.env.docname), format="html")]
 
 
 def setup(app) -> None:  # type: ignore[no-untyped-def]
