@@ -140,12 +140,21 @@ def build_lectures(lang: str) -> Path:
 INDEX = """<!DOCTYPE html>
 <html lang="hu"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{hu} / {en}</title>
-<style>body{{font-family:sans-serif;max-width:36em;margin:4em auto;line-height:1.6}}
-a{{display:block;font-size:1.3em;margin:.5em 0}}</style></head>
-<body><h1>{hu} <span lang="en">/ {en}</span></h1>
-<a href="hu/index.html" hreflang="hu">Magyar változat</a>
-<a href="en/index.html" hreflang="en" lang="en">English edition</a>
+<title>{hu[title]} / {en[title]}</title>
+<link rel="icon" href="hu/_static/favicon.svg" type="image/svg+xml">
+<style>
+body{{font-family:system-ui,sans-serif;max-width:44em;margin:0 auto;padding:3em 1.2em;line-height:1.55;color:#222}}
+h1{{margin-bottom:.2em}} .editions{{display:flex;flex-wrap:wrap;gap:1.2em;margin-top:2em}}
+.edition{{flex:1 1 16em;border:1px solid #ccd;border-radius:10px;padding:1em 1.2em}}
+.edition a{{display:inline-block;font-size:1.25em;font-weight:600;margin-bottom:.4em;color:#1f5f8b}}
+</style></head>
+<body><h1>{hu[title]} <span lang="en">/ {en[title]}</span></h1>
+<div class="editions">
+<section class="edition" lang="hu"><a href="hu/index.html" hreflang="hu">Magyar változat</a>
+<p>{hu[description]}</p></section>
+<section class="edition" lang="en"><a href="en/index.html" hreflang="en">English edition</a>
+<p>{en[description]}</p></section>
+</div>
 </body></html>
 """
 
@@ -163,8 +172,8 @@ def assemble(html: dict[str, Path], slides: dict[str, Path], labs: list[Path]) -
     # The course package that the labs' install cells take (config.Repository.pip_source).
     shutil.rmtree(SITE / WHEEL_DIR, ignore_errors=True)
     shutil.copytree(release.RELEASE / WHEEL_DIR, SITE / WHEEL_DIR)
-    titles = {lang: load_config()["course"]["languages"][lang]["title"] for lang in LANGS}
-    (SITE / "index.html").write_text(INDEX.format(**titles), encoding="utf-8")
+    editions = {lang: load_config()["course"]["languages"][lang] for lang in LANGS}
+    (SITE / "index.html").write_text(INDEX.format(**editions), encoding="utf-8")
     (SITE / ".nojekyll").write_text("")  # GitHub Pages: serve _static/ and _vendor/ as they are
     return SITE / "index.html"
 

@@ -255,3 +255,24 @@ def test_the_front_page_maps_every_chapter(site: Path) -> None:
             texts = li.get_text()
             assert all(word in texts for word in (("Előadásfóliák", "Kvíz") if lang == "hu" else ("Lecture slides", "Quiz")))
             assert len(li.select("a.colab-badge")) == len(chapter.lab.assignments(lang))
+
+
+def test_the_site_root_offers_both_editions_with_an_icon_and_no_empty_index(site: Path) -> None:
+    from coursetools.config import load_config
+
+    root = soup(site / "index.html")
+    links = {a["hreflang"]: a["href"] for a in root.select("a[hreflang]")}
+    assert links == {"hu": "hu/index.html", "en": "en/index.html"}
+    assert all((site / href).is_file() for href in links.values())
+    for lang, edition in load_config()["course"]["languages"].items():
+        described = root.select_one(f'section.edition[lang="{lang}"] p').get_text(" ", strip=True)
+        assert described == " ".join(edition["description"].split()) and len(described) > 60
+    assert (site / root.select_one('link[rel="icon"]')["href"]).is_file()
+    for lang in ("hu", "en"):
+        assert not (site / lang / "genindex.html").exists()  # no index entries, no index page
+        for page in pages(site, lang):
+            doc = soup(page)
+            if doc.find("meta", attrs={"http-equiv": "Refresh"}):
+                continue
+            icon = doc.select_one('link[rel="icon"]')
+            assert icon and (page.parent / icon["href"]).resolve().is_file(), page

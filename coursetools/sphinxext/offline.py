@@ -35,6 +35,7 @@ def configure(app: Sphinx, config: Config) -> None:
     config.html_static_path.append(str(STATIC))
     # pydata-sphinx-theme logs a console error when no default colour mode is set.
     config.html_context.setdefault("default_mode", "auto")
+    config.html_favicon = config.html_favicon or str(STATIC / "favicon.svg")  # copied to _static
 
 
 def setup(app: Sphinx) -> None:
