@@ -8,13 +8,20 @@ A deck is rebuilt only when its source, the template or the helper package chang
 from __future__ import annotations
 
 import hashlib
+import html as html_text
+import json
+import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from nbclient import NotebookClient
 from nbconvert import SlidesExporter
 
-from .config import ROOT, kernel_env
+from dlcourse.text import LANGS, Texts
+
+from .config import ROOT, kernel_env, load_config
+from .manifest import load
 from .sources import read_notebook
 from .vendor import MATHJAX_SCRIPT
 
@@ -26,8 +33,29 @@ def decks(lang: str) -> list[Path]:
     return sorted((LECTURES / lang).glob("*.md"))
 
 
-def _fingerprint(source: Path) -> str:
-    digest = hashlib.sha256(source.read_bytes())
+TEXT = Texts({
+    "back": {"hu": "← Vissza a fejezethez", "en": "← Back to the chapter"},
+    "nav": {"hu": "A diák és a könyv", "en": "The slides and the book"},
+})
+
+
+def deck_links(deck: str, lang: str) -> dict[str, Any]:
+    """A deck's title (its chapter's) and its links, relative to <site>/<lang>/slides/:
+    back to the chapter page that presents it, and to the same deck in the other language."""
+    chapter = next((c for c in load().chapters if c.deck == deck), None)
+    if chapter is None:
+        raise ValueError(f"lectures/{lang}/{deck}.md: no chapter of book/chapters.yml has this deck")
+    page = next((p for p in chapter.pages
+                 if f"slides/{deck}.html" in (ROOT / "book" / lang / f"{p}.md").read_text(encoding="utf-8")),
+                chapter.pages[0])
+    other = next(lg for lg in LANGS if lg != lang)
+    return {"title": chapter.title[lang], "chapter": f"../{page}.html", "back": TEXT("back", lang),
+            "nav": TEXT("nav", lang), "twin": f"../../{other}/slides/{deck}.html", "twin_lang": other,
+            "twin_label": load_config()["course"]["languages"][other]["label"]}
+
+
+def _fingerprint(source: Path, links: dict[str, Any]) -> str:
+    digest = hashlib.sha256(source.read_bytes() + json.dumps(links, sort_keys=True).encode())
     inputs = sorted(TEMPLATES.rglob("*")) + sorted((ROOT / "dlcourse").rglob("*.py"))
     for path in inputs:
         if path.is_file():
@@ -38,7 +66,8 @@ def _fingerprint(source: Path) -> str:
 def build_deck(source: Path, target: Path, vendor_url: str, lang: str) -> bool:
     """Execute ``source`` and write its slides to ``target``; False if already current."""
     stamp = target.with_suffix(".sha256")
-    fingerprint = _fingerprint(source)
+    links = deck_links(source.stem, lang)
+    fingerprint = _fingerprint(source, links)
     if target.exists() and stamp.exists() and stamp.read_text() == fingerprint:
         return False
     nb = read_notebook(source)
@@ -55,7 +84,9 @@ def build_deck(source: Path, target: Path, vendor_url: str, lang: str) -> bool:
         mathjax_url=f"{vendor_url}/{MATHJAX_SCRIPT}",
         language_code=lang,
     )
-    html, _ = exporter.from_notebook_node(nb)
+    html, _ = exporter.from_notebook_node(nb, resources={"course": links})
+    # nbconvert titles every deck "<notebook> slides", in English: the chapter's title instead.
+    html = re.sub(r"<title>.*?</title>", f"<title>{html_text.escape(links['title'])}</title>", html, count=1, flags=re.S)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html, encoding="utf-8")
     stamp.write_text(fingerprint)

@@ -181,6 +181,15 @@ def test_slides_are_built_for_both_languages(site: Path, deck: str) -> None:
         assert doc.select("img"), "the deck shows no plot"
         chapter = soup(site / lang / f"{deck}.html")
         assert chapter.select_one(f'a[href="slides/{deck}.html"]'), "the chapter does not link its slides"
+        # ... and the deck leads back to it and to its twin, under its chapter's title
+        title = next(c.title[lang] for c in load().chapters if c.deck == deck)
+        assert doc.title.get_text() == title
+        slides = site / lang / "slides"
+        back, twin = doc.select_one("a.course-deck-chapter"), doc.select_one("a.course-deck-twin")
+        assert (slides / back["href"]).resolve() == (site / lang / f"{deck}.html").resolve()
+        other = "en" if lang == "hu" else "hu"
+        assert (slides / twin["href"]).resolve() == (site / other / "slides" / f"{deck}.html").resolve()
+        assert twin["hreflang"] == other and back.get_text().startswith("←")
 
 
 def _build_copy(tmp_path: Path, edit, *args: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]

@@ -144,8 +144,12 @@ def test_slides_display_offline(browser, server: str) -> None:  # type: ignore[n
         page.wait_for_function("window.Reveal && Reveal.isReady()")
         total = page.evaluate("Reveal.getTotalSlides()")
         assert total >= 10
-        for _ in range(total):
+        seen = set()
+        for _ in range(3 * total):  # the right arrow alone visits every slide, sub-slides too
+            where = page.evaluate("Reveal.getIndices()")
+            seen.add((where["h"], where["v"]))
             page.keyboard.press("ArrowRight")
+        assert page.evaluate("Reveal.isLastSlide()") and len(seen) == total, (lang, deck, sorted(seen), total)
         page.wait_for_function("document.querySelector('mjx-container') !== null")
     assert tab.errors == [] and tab.outside == []
 
