@@ -13,15 +13,28 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from . import course_map, glossary, hu_locale, lab, langswitch, offline, quiz, sidebar_toggles
+from . import (
+    course_map,
+    glossary,
+    hu_locale,
+    hu_search,
+    lab,
+    langswitch,
+    offline,
+    quiz,
+    sidebar_toggles,
+)
 
-ASSETS = [quiz.ASSET_DIR, offline.STATIC, hu_locale.LOCALE, langswitch.TEMPLATES]
+# The quiz page's assets and this whole extension (its code, scripts, styles, templates
+# and catalogs): a change to any of them changes what every page looks like.
+ASSETS = [quiz.ASSET_DIR, Path(__file__).parent]
 
 
 def assets_fingerprint(folders: list[Path] = ASSETS) -> str:
-    """A hash of the extension's scripts, styles, templates and catalogs."""
+    """A hash of the extension's code, scripts, styles, templates and catalogs."""
     digest = hashlib.sha256()
-    for path in sorted(p for folder in folders for p in folder.rglob("*") if p.is_file()):
+    for path in sorted(p for folder in folders for p in folder.rglob("*")
+                       if p.is_file() and "__pycache__" not in p.parts):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
 
@@ -31,7 +44,7 @@ def set_fingerprint(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    for part in (quiz, lab, course_map, glossary, langswitch, hu_locale, offline, sidebar_toggles):
+    for part in (quiz, lab, course_map, glossary, langswitch, hu_locale, hu_search, offline, sidebar_toggles):
         part.setup(app)
     # Sphinx rebuilds every page when a config value changes; without this, an edited
     # quiz.js or catalog would not reach a book whose pages did not change.
