@@ -45,9 +45,7 @@ def deck_links(deck: str, lang: str) -> dict[str, Any]:
     chapter = next((c for c in load().chapters if c.deck == deck), None)
     if chapter is None:
         raise ValueError(f"lectures/{lang}/{deck}.md: no chapter of book/chapters.yml has this deck")
-    page = next((p for p in chapter.pages
-                 if f"slides/{deck}.html" in (ROOT / "book" / lang / f"{p}.md").read_text(encoding="utf-8")),
-                chapter.pages[0])
+    page = chapter.page_with(lang, f"slides/{deck}.html") or chapter.pages[0]
     other = next(lg for lg in LANGS if lg != lang)
     return {"title": chapter.title[lang], "chapter": f"../{page}.html", "back": TEXT("back", lang),
             "nav": TEXT("nav", lang), "twin": f"../../{other}/slides/{deck}.html", "twin_lang": other,

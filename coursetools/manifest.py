@@ -91,6 +91,11 @@ class Chapter:
             found.append(ROOT / "lectures" / lang / f"{self.deck}.md")
         return found
 
+    def page_with(self, lang: str, text: str) -> str | None:
+        """The first of the chapter's pages in ``lang`` whose source holds ``text``."""
+        return next((page for page in self.pages
+                     if text in (ROOT / "book" / lang / f"{page}.md").read_text(encoding="utf-8")), None)
+
     def lab_sources(self) -> list[Path]:
         if not self.lab:
             return []

@@ -16,7 +16,7 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from coursetools.config import ROOT
-from coursetools.manifest import Chapter, load
+from coursetools.manifest import load
 from dlcourse.text import Texts
 
 from .lab import lab_links
@@ -24,7 +24,6 @@ from .lab import lab_links
 TEXT = Texts({
     "chapter": {"hu": "{number}. fejezet", "en": "Chapter {number}"},
     "slides": {"hu": "Előadásfóliák", "en": "Lecture slides"},
-    "lab": {"hu": "Labor", "en": "Lab"},
     "quiz": {"hu": "Kvíz", "en": "Quiz"},
     "planned": {"hu": "Hamarosan.", "en": "Coming soon."},
 })
@@ -35,14 +34,6 @@ def page_title(lang: str, page: str) -> str:
     text = (ROOT / "book" / lang / f"{page}.md").read_text(encoding="utf-8")
     found = re.search(r"^# (.+)$", text, re.M)
     return found[1].strip() if found else page
-
-
-def quiz_page(chapter: Chapter, lang: str) -> str | None:
-    """The chapter's page that shows its quiz (a ``{quiz}`` directive)."""
-    for page in chapter.pages:
-        if f"{{quiz}} {chapter.quiz}" in (ROOT / "book" / lang / f"{page}.md").read_text(encoding="utf-8"):
-            return page
-    return None
 
 
 class CourseMapDirective(SphinxDirective):
@@ -61,7 +52,7 @@ class CourseMapDirective(SphinxDirective):
                      for page in chapter.pages]
             if chapter.deck:
                 links.append(f'<a class="course-map-slides" href="{up}slides/{chapter.deck}.html">{text["slides"]}</a>')
-            quiz = quiz_page(chapter, lang) if chapter.quiz else None
+            quiz = chapter.page_with(lang, f"{{quiz}} {chapter.quiz}") if chapter.quiz else None
             if quiz:
                 links.append(f'<a class="course-map-quiz" href="{up}{quiz}.html">{text["quiz"]}</a>')
             markup += f'<p class="course-map-pages">{" · ".join(links)}</p>'
