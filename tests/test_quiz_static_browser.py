@@ -13,7 +13,7 @@ import pytest
 
 from coursetools.quizpage import ASSET_DIR, ASSETS, render_bank
 from dlcourse.cnn import conv_out
-from dlcourse.quiz import load_bank
+from dlcourse.quiz import load_bank, parse_bank
 
 from .test_browser import Page, browser, server  # noqa: F401 (shared fixtures)
 
@@ -33,7 +33,49 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
             f'<link rel="stylesheet" href="quiz.css"><script src="quiz.js" defer></script></head>'
             f"<body>{body}</body></html>", encoding="utf-8")
+    exact = parse_bank(EXACT_BANK, "tests/exact.yml")
+    for lang in ("hu", "en"):
+        (root / f"exact-{lang}.html").write_text(
+            f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+            f'<link rel="stylesheet" href="quiz.css"><script src="quiz.js" defer></script></head>'
+            f"<body>{render_bank(exact, lang)}</body></html>", encoding="utf-8")
     return root
+
+
+EXACT_BANK = """\
+bank: exact
+title: {hu: Pontos válaszok, en: Exact answers}
+questions:
+  - id: half
+    type: numeric
+    prompt: {hu: "Mennyi 5/2?", en: "What is 5/2?"}
+    answer: 2.5
+    tolerance: 0
+    explanation: {hu: "Kettő és fél.", en: "Two and a half."}
+  - id: drawn
+    type: parametric
+    formula: conv_out
+    params:
+      n: {min: 8, max: 32}
+      k: [3, 5]
+    tolerance: 0
+    prompt: {hu: "n = {{n}}, k = {{k}}?", en: "n = {{n}}, k = {{k}}?"}
+    explanation: {hu: "Ennyi: {{answer}}.", en: "It is {{answer}}."}
+"""
+
+
+@pytest.mark.parametrize("lang,right", [("hu", "Helyes!"), ("en", "Correct!")])
+def test_exact_answers_take_no_slack(browser, server: str, lang: str, right: str) -> None:  # type: ignore[no-untyped-def]
+    """Tolerance 0: only the answer itself is right, in the page as in Python."""
+    tab = Page(browser, server)
+    tab.page.goto(f"{server}/exact-{lang}.html")
+    comma = (lambda text: text.replace(".", ",")) if lang == "hu" else (lambda text: text)
+    half = {q.id: q for q in parse_bank(EXACT_BANK, "tests/exact.yml")}["half"]
+    for typed, ok in (("2.5", True), ("2.50", True), ("2.6", False), ("2.4", False), ("2.51", False), ("3", False)):
+        assert tab.answer("half", text=comma(typed)).startswith(right) == ok == half.check(comma(typed), lang), typed
+    answer = conv_out(**shown_params(tab, "drawn"))
+    for typed, ok in ((f"{answer}", True), (f"{answer}.0", True), (f"{answer}.4", False), (f"{answer + 1}", False)):
+        assert tab.answer("drawn", text=comma(typed)).startswith(right) == ok, typed
 
 
 def shown_params(tab: Page, qid: str) -> dict[str, int]:

@@ -31,6 +31,7 @@ import hashlib
 import html
 import json
 import math
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -41,19 +42,36 @@ from dlcourse.quiz.render import render_inline
 ASSET_DIR = Path(__file__).resolve().parent / "assets"
 ASSETS = ("quiz.js", "quiz.css")  # in ASSET_DIR; a page with a quiz loads both
 STATIC_VARIANTS = 12  # variants of a parametric question on a static page
+MAX_EXACT_DECIMALS = 6  # of an exact answer (tolerance 0) on the answer grid
 
 
 def _sha(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8")).digest()
 
 
-def numeric_decimals(tolerance: float) -> int:
-    """Decimals of the answer grid: at least about ten grid points per tolerance.
+def numeric_decimals(tolerance: float, answers: Iterable[float] = ()) -> int:
+    """Decimals of the answer grid: at least about ten grid points per tolerance. An exact
+    answer (tolerance 0) gets as many decimals as its answers have, up to six.
 
     >>> numeric_decimals(1), numeric_decimals(0.5), numeric_decimals(50)
     (1, 1, 0)
+    >>> numeric_decimals(0, [26]), numeric_decimals(0, [26, 2.5, 0.125])
+    (0, 3)
     """
-    return max(0, math.ceil(math.log10(5 / tolerance) - 1e-12))
+    if tolerance > 0:
+        return max(0, math.ceil(math.log10(5 / tolerance) - 1e-12))
+    return max((_decimals_of(a) for a in answers), default=0)
+
+
+def _decimals_of(value: float) -> int:
+    return next((d for d in range(MAX_EXACT_DECIMALS) if abs(round(value, d) - value) < 1e-9),
+                MAX_EXACT_DECIMALS)
+
+
+def question_decimals(q: Question) -> int:
+    """The grid of a numeric or parametric question: one for all its static variants."""
+    variants = static_variants(q) if q.type == "parametric" else [None]
+    return numeric_decimals(q.data["tolerance"], [q.answer(params) for params in variants])
 
 
 def grid_index(value: float, decimals: int) -> int:
@@ -95,7 +113,7 @@ def accepted_responses(q: Question, lang: str, params: dict[str, float] | None =
     if q.type in ("numeric", "parametric"):
         if q.type == "parametric" and params is None:
             params = static_variants(q)[0]
-        d = numeric_decimals(q.data["tolerance"])
+        d = question_decimals(q)
         answer, tol, eps = q.answer(params), q.data["tolerance"], 1e-9
         low = math.ceil((answer - tol) * 10**d - eps)
         high = math.floor((answer + tol) * 10**d + eps)
@@ -150,7 +168,9 @@ def question_data(q: Question, lang: str) -> dict[str, Any]:
             for index, params in enumerate(static_variants(q))
         ]
     if q.type in ("numeric", "parametric"):
-        data["decimals"] = numeric_decimals(q.data["tolerance"])
+        data["decimals"] = question_decimals(q)
+        if q.data["tolerance"] == 0:
+            data["exact"] = True
     return data
 
 

@@ -169,7 +169,11 @@ class Question:
             return sorted(set(int(r) for r in response)) == self.correct_options()
         if self.type in ("numeric", "parametric"):
             value = parse_number(response, lang)
-            return value is not None and abs(value - self.answer(params)) <= self.data["tolerance"]
+            answer = self.answer(params)
+            # A tolerance of 0 asks for the exact answer; the slack only absorbs rounding
+            # in the answer's floating-point computation.
+            slack = 1e-9 * max(1.0, abs(answer))
+            return value is not None and abs(value - answer) <= self.data["tolerance"] + slack
         return normalize_text(str(response)) in {
             normalize_text(a) for a in self.data["answers"][lang]
         }

@@ -105,7 +105,10 @@
     var cleaned = readNumber(text, lang);
     if (!cleaned) return { error: "no_answer" };
     if (!NUMBER.test(cleaned)) return { error: "not_a_number" };
-    return { value: String(Math.floor(Number(cleaned) * Math.pow(10, data.decimals) + 0.5)) };
+    var scaled = Number(cleaned) * Math.pow(10, data.decimals), point = Math.floor(scaled + 0.5);
+    // An exact answer (tolerance 0) must be typed on its grid: 26.4 is not 26.
+    if (data.exact && Math.abs(scaled - point) > 1e-6) return { value: "off-grid" };
+    return { value: String(point) };
   }
 
   function check(form, data, messages, lang) {
