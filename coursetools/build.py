@@ -148,14 +148,14 @@ h1{{margin-bottom:.2em}} .editions{{display:flex;flex-wrap:wrap;gap:1.2em;margin
 .edition{{flex:1 1 16em;border:1px solid #ccd;border-radius:10px;padding:1em 1.2em}}
 .edition a{{display:inline-block;font-size:1.25em;font-weight:600;margin-bottom:.4em;color:#1f5f8b}}
 </style></head>
-<body><h1>{hu[title]} <span lang="en">/ {en[title]}</span></h1>
+<body><main><h1>{hu[title]} <span lang="en">/ {en[title]}</span></h1>
 <div class="editions">
 <section class="edition" lang="hu"><a href="hu/index.html" hreflang="hu">Magyar változat</a>
 <p>{hu[description]}</p></section>
 <section class="edition" lang="en"><a href="en/index.html" hreflang="en">English edition</a>
 <p>{en[description]}</p></section>
 </div>
-</body></html>
+</main></body></html>
 """
 
 
