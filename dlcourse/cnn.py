@@ -19,6 +19,24 @@ def effective_kernel(k: int, d: int = 1) -> int:
     return d * (k - 1) + 1
 
 
+def check_sizes(**sizes: int) -> None:
+    """Refuse a size that is not an int, or less than 1 (a padding ``p``: less than 0).
+
+    >>> check_sizes(n=28, p=0)
+    >>> check_sizes(s=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: s must be at least 1, not 0
+    """
+    for name, value in sizes.items():
+        least = 0 if name == "p" else 1
+        # bool is an int in Python, but conv_out(True, ...) is surely a mistake.
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+        if value < least:
+            raise ValueError(f"{name} must be at least {least}, not {value}")
+
+
 def conv_out(n: int, k: int, s: int = 1, p: int = 0, d: int = 1) -> int:
     """Output size of a convolution (or pooling) along one axis.
 
@@ -40,12 +58,7 @@ def conv_out(n: int, k: int, s: int = 1, p: int = 0, d: int = 1) -> int:
     ...
     ValueError: the kernel (span 7) is larger than the padded input (5)
     """
-    for name, value, least in (("n", n, 1), ("k", k, 1), ("s", s, 1), ("p", p, 0), ("d", d, 1)):
-        # bool is an int in Python, but conv_out(True, ...) is surely a mistake.
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise TypeError(f"{name} must be an int, not {type(value).__name__}")
-        if value < least:
-            raise ValueError(f"{name} must be at least {least}, not {value}")
+    check_sizes(n=n, k=k, s=s, p=p, d=d)
     span = effective_kernel(k, d)
     if n + 2 * p < span:
         raise ValueError(f"the kernel (span {span}) is larger than the padded input ({n + 2 * p})")

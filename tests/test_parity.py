@@ -120,7 +120,7 @@ def _seeds_and_test_inputs(path: Path) -> tuple[list[str], list[list[str]]]:
     """The seeds the code sets, and the numbers each test cell feeds the student's code."""
     cells = read_notebook(path).cells
     code = "\n".join(c.source for c in cells if c.cell_type == "code")
-    seeds = re.findall(r"seed\w*\(\s*(\d+)|seed=(\d+)", code)
+    seeds = re.findall(r"(?:seed\w*|Random)\(\s*(\d+)|seed=(\d+)", code)
     tests = [c.source for c in cells if c.metadata.get("nbgrader", {}).get("grade")]
     return [a or b for a, b in seeds], [re.findall(r"(?<![\w.])\d[\d_.]*", t) for t in tests]
 

@@ -24,13 +24,15 @@ def test_the_language_comes_from_the_notebook_then_the_environment(monkeypatch: 
 def test_every_table_has_every_language() -> None:
     from coursetools.grading.feedback import TEXTS
     from coursetools.sphinxext.lab import TEXT as LAB
+    from dlcourse.cnn_explorer import TEXT as EXPLORER
     from dlcourse.device import TEXT as DEVICE
     from dlcourse.quiz.messages import MESSAGES
     from dlcourse.selfcheck import MESSAGES as SELFCHECK
     from dlcourse.text_ch01 import t
     from dlcourse.text_ch02 import t as t2
+    from dlcourse.text_ch03 import t as t3
 
-    for table in (TEXTS, LAB, DEVICE, MESSAGES, SELFCHECK, t, t2):
+    for table in (TEXTS, LAB, DEVICE, EXPLORER, MESSAGES, SELFCHECK, t, t2, t3):
         assert isinstance(table, Texts)
         assert all(set(by_lang) == set(LANGS) for by_lang in table.values())
     with pytest.raises(ValueError, match="lacks"):

@@ -1,5 +1,5 @@
-"""Sphinx extension of the course book: quizzes, lab links, the glossary table, the
-language switch and the Hungarian interface strings of the theme.
+"""Sphinx extension of the course book: quizzes, lab links, the convolution explorer, the
+glossary table, the language switch and the Hungarian interface strings of the theme.
 
 Enabled in _config.yml (``sphinx.extra_extensions``); each part is one small module.
 """
@@ -14,6 +14,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from . import (
+    conv_explorer,
     course_map,
     glossary,
     hu_locale,
@@ -44,7 +45,8 @@ def set_fingerprint(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    for part in (quiz, lab, course_map, glossary, langswitch, hu_locale, hu_search, offline, sidebar_toggles):
+    for part in (quiz, lab, course_map, conv_explorer, glossary, langswitch, hu_locale, hu_search,
+                 offline, sidebar_toggles):
         part.setup(app)
     # Sphinx rebuilds every page when a config value changes; without this, an edited
     # quiz.js or catalog would not reach a book whose pages did not change.
