@@ -19,7 +19,10 @@ def test_a_real_tensorflow_import_writes_only_noise() -> None:
     result = subprocess.run([sys.executable, "-c", "import tensorflow as tf; print(tf.constant(2.0).numpy())"],
                             env=env, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "2.0"
-    assert "oneDNN custom operations" in result.stderr  # what zeroes a test in plain nbgrader
+    # Which lines TensorFlow writes depends on the CPU (the "oneDNN custom operations" line,
+    # which zeroes a test in plain nbgrader, only where oneDNN is on by default); it always
+    # writes some, and all of them must be recognised as noise.
+    assert result.stderr
     noise, rest = split_noise(result.stderr)
     assert rest == "" and noise == result.stderr
 
