@@ -21,6 +21,12 @@ pytestmark = pytest.mark.slow
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
+def write_page(path: Path, lang: str, body: str) -> None:
+    path.write_text(f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+                    f'<link rel="stylesheet" href="quiz.css"><script src="quiz.js" defer></script></head>'
+                    f"<body>{body}</body></html>", encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One page per language, as a book page carries the quiz: the fragment plus quiz.js/css."""
@@ -29,16 +35,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copy(ASSET_DIR / asset, root / asset)
     for (name, bank), lang in [(pair, lang) for pair in (("", "ch03"), ("ch02-", "ch02")) for lang in ("hu", "en")]:
         body = render_bank(load_bank(bank), lang)
-        (root / f"{name}{lang}.html").write_text(
-            f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
-            f'<link rel="stylesheet" href="quiz.css"><script src="quiz.js" defer></script></head>'
-            f"<body>{body}</body></html>", encoding="utf-8")
+        write_page(root / f"{name}{lang}.html", lang, body)
     exact = parse_bank(EXACT_BANK, "tests/exact.yml")
     for lang in ("hu", "en"):
-        (root / f"exact-{lang}.html").write_text(
-            f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
-            f'<link rel="stylesheet" href="quiz.css"><script src="quiz.js" defer></script></head>'
-            f"<body>{render_bank(exact, lang)}</body></html>", encoding="utf-8")
+        write_page(root / f"exact-{lang}.html", lang, render_bank(exact, lang))
     return root
 
 
