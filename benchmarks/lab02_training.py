@@ -19,18 +19,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sys
-import time
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import nbformat
-from nbclient import NotebookClient
-
-ROOT = Path(__file__).resolve().parents[1]
-T10K = ROOT.parent / "shared" / "data" / "mnist-t10k"
+from lab_notebook import ROOT, T10K, machine, run_lab
 
 EVALUATE = """
 import json
@@ -48,36 +41,7 @@ print("@@result", json.dumps(result))
 
 
 def run(track: str, fast: bool) -> dict[str, Any]:
-    assignment = f"lab02_{track}_en"
-    nb = nbformat.read(ROOT / "labs" / assignment / f"{assignment}.ipynb", as_version=4)
-    data = next(c for c in nb.cells if "load_mnist(" in c.source)
-    switch = 'FAST = accelerator.kind == "cpu"'
-    assert switch in data.source, f"{assignment}: the data cell no longer sets FAST with {switch!r}"
-    data.source = data.source.replace(switch, f"FAST = {fast}")  # the mode to measure
-    t10k = repr(str(T10K)) if T10K.is_dir() else "None"
-    nb.cells.append(nbformat.v4.new_code_cell(f"T10K = {t10k}\n{EVALUATE}"))
-    nb.cells = [c for c in nb.cells if c.metadata.get("dlcourse", {}).get("template") not in ("quiz", "selfcheck")]
-    training = next(i for i, c in enumerate(nb.cells) if "EPOCHS = " in c.source)
-    started = time.perf_counter()
-    client = NotebookClient(nb, timeout=1800, resources={"metadata": {"path": str(ROOT)}})
-    seconds: dict[int, float] = {}
-    original = client.async_execute_cell
-
-    async def timed(cell, cell_index, **kwargs):  # type: ignore[no-untyped-def]
-        begun = time.perf_counter()
-        try:
-            return await original(cell, cell_index, **kwargs)
-        finally:
-            seconds[cell_index] = time.perf_counter() - begun
-
-    client.async_execute_cell = timed  # type: ignore[method-assign]
-    client.execute()
-    line = next(line for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
-                for line in str(o.get("text", "")).splitlines() if line.startswith("@@result"))
-    result = json.loads(line.split(" ", 1)[1])
-    result["train_seconds"] = seconds[training]
-    result["notebook_seconds"] = time.perf_counter() - started
-    return result
+    return run_lab(f"lab02_{track}_en", fast, EVALUATE)
 
 
 def main() -> None:
@@ -86,11 +50,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "lab02_training.json")
     args = parser.parse_args()
     os.environ.setdefault("COURSE_LANG", "en")
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    machine = (f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-               f"{datetime.now():%Y-%m-%d %H:%M}")
-    print(f"machine: {machine}")
+    where = machine()
+    print(f"machine: {where}")
     rows = []
     print(f"official test set: {T10K if T10K.is_dir() else 'absent (t10k column empty)'}")
     print("| track | mode | training images | epochs | training s | notebook s | val acc | "
@@ -105,7 +66,7 @@ def main() -> None:
                   f"{r['train_seconds']:.1f} | {r['notebook_seconds']:.1f} | {r['val_accuracy']:.3f} | "
                   f"{r['test_accuracy']:.3f} | {t10k} |", flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"machine": machine, "runs": rows}, indent=1) + "\n", encoding="utf-8")
+    args.out.write_text(json.dumps({"machine": where, "runs": rows}, indent=1) + "\n", encoding="utf-8")
     print(f"figures: {args.out}")
 
 

@@ -237,6 +237,17 @@ def _wrong_assignment(course_root: Path) -> bytes:
                    "outputs": [], "source": "def backprop():\n    return 0"}]}).encode()
 
 
+def hidden_tests(lab: str) -> Any:
+    """hidden_tests/<lab>.py, the grader's tests of a lab, as a module (for its constants)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"{lab}_hidden_tests", ROOT / "hidden_tests" / f"{lab}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def wrong_answers(lab: str) -> list[dict[str, Any]]:
     """The typical mistakes of a lab's answers: tests/wrong_answers/<lab>.yml."""
     path = ROOT / "tests" / "wrong_answers" / f"{lab}.yml"
@@ -247,6 +258,8 @@ def wrong_answers(lab: str) -> list[dict[str, Any]]:
 def _wrong(assignment: str, mistake: dict[str, Any]) -> Callable[[Path], bytes]:
     def edit(nb: Notebook) -> None:
         replace_in(nb, mistake["cell"], mistake["replace"], mistake["with"])
+        if "insert" in mistake:  # a cell of its own after the answer (an attack's patch)
+            insert_after(nb, mistake["cell"], mistake["insert"])
     return _nb(edit, device=True, assignment=assignment)
 
 

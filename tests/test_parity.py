@@ -117,12 +117,14 @@ def _grading_plan(path: Path) -> list[tuple[str, str, float | None]]:
 
 
 def _seeds_and_test_inputs(path: Path) -> tuple[list[str], list[list[str]]]:
-    """The seeds the code sets, and the numbers each test cell feeds the student's code."""
+    """The seeds the code sets, and the numbers each test cell feeds the student's code
+    (as a set per cell: a PyTorch layer is also told its input channels, which Keras reads
+    from the data, so `conv_bn_block(1, 32)` is the twin of `conv_bn_block(32)`)."""
     cells = read_notebook(path).cells
     code = "\n".join(c.source for c in cells if c.cell_type == "code")
     seeds = re.findall(r"(?:seed\w*|Random)\(\s*(\d+)|seed=(\d+)", code)
     tests = [c.source for c in cells if c.metadata.get("nbgrader", {}).get("grade")]
-    return [a or b for a, b in seeds], [re.findall(r"(?<![\w.])\d[\d_.]*", t) for t in tests]
+    return [a or b for a, b in seeds], [sorted(set(re.findall(r"(?<![\w.])\d[\d_.]*", t))) for t in tests]
 
 
 TRACKED = [(lab, lang) for lab in load().labs() if lab.tracks for lang in LANGS]

@@ -31,8 +31,9 @@ def test_every_table_has_every_language() -> None:
     from dlcourse.text_ch01 import t
     from dlcourse.text_ch02 import t as t2
     from dlcourse.text_ch03 import t as t3
+    from dlcourse.text_ch04 import t as t4
 
-    for table in (TEXTS, LAB, DEVICE, EXPLORER, MESSAGES, SELFCHECK, t, t2, t3):
+    for table in (TEXTS, LAB, DEVICE, EXPLORER, MESSAGES, SELFCHECK, t, t2, t3, t4):
         assert isinstance(table, Texts)
         assert all(set(by_lang) == set(LANGS) for by_lang in table.values())
     with pytest.raises(ValueError, match="lacks"):
