@@ -582,6 +582,9 @@ def lab_figures() -> list[Figure]:
         *computed("the lab's parts", 6),
         *computed("the fast mode's optimiser steps: 3 epochs of ceil(3,600 / 64) = 57 mini-batches",
                   3 * -(-3_600 // 64)),
+        *computed("the weight of the moving averages' starting values after those steps with Keras's "
+                  "momentum 0.99, in %, and the momentum PyTorch writes for Keras's 0.9",
+                  100 * 0.99 ** (3 * -(-3_600 // 64)), 0.1, 99),
     ]
 
 
