@@ -341,17 +341,26 @@ def test_separable_parameters_and_multiplications(keras) -> None:  # type: ignor
 
 # --- The lab's MNIST network and its two variants ------------------------------------------------
 
-def mnist_nets(keras, variant):  # type: ignore[no-untyped-def]
+def mnist_nets(keras, variant, nested=False):  # type: ignore[no-untyped-def]
     """The lab's network ("plain"), its BN variant and its separable variant, in both frameworks
-    (built here independently of the page's code)."""
+    (built here independently of the page's code). With ``nested``, each block (BN, or
+    PyTorch's depthwise + pointwise pair) is a Sequential of its own, as the lab builds it."""
     k, layers_k, layers_t, c_in = keras.layers, [keras.Input(shape=(28, 28, 1))], [], 1
+
+    def add(target, block, wrap):  # type: ignore[no-untyped-def]
+        target += [wrap(block)] if nested else block
+
     for i, c_out in enumerate([32, 64, 64]):
         if variant == "bn":
-            layers_k += [k.Conv2D(c_out, 3, use_bias=False), k.BatchNormalization(), k.ReLU(), k.Dropout(0.1)]
-            layers_t += [nn.Conv2d(c_in, c_out, 3, bias=False), nn.BatchNorm2d(c_out), nn.ReLU(), nn.Dropout(0.1)]
+            add(layers_k, [k.Conv2D(c_out, 3, use_bias=False), k.BatchNormalization(), k.ReLU(), k.Dropout(0.1)],
+                keras.Sequential)
+            add(layers_t, [nn.Conv2d(c_in, c_out, 3, bias=False), nn.BatchNorm2d(c_out), nn.ReLU(), nn.Dropout(0.1)],
+                lambda block: nn.Sequential(*block))
         elif variant == "separable" and i > 0:
             layers_k += [k.SeparableConv2D(c_out, 3, activation="relu")]
-            layers_t += [nn.Conv2d(c_in, c_in, 3, groups=c_in, bias=False), nn.Conv2d(c_in, c_out, 1), nn.ReLU()]
+            add(layers_t, [nn.Conv2d(c_in, c_in, 3, groups=c_in, bias=False), nn.Conv2d(c_in, c_out, 1)],
+                lambda block: nn.Sequential(*block))
+            layers_t.append(nn.ReLU())
         else:
             layers_k += [k.Conv2D(c_out, 3, activation="relu")]
             layers_t += [nn.Conv2d(c_in, c_out, 3), nn.ReLU()]

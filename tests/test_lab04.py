@@ -30,6 +30,7 @@ from coursetools.numbers import numbers
 from dlcourse.feature_maps import feature_map_sizes
 
 from .grading_cases import hidden_tests
+from .test_ch04_numbers import mnist_nets
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # after TF_CPP_MIN_LOG_LEVEL
@@ -39,58 +40,29 @@ MAPS = [26, 13, 11, 5, 3]
 BENCHMARK = ROOT / "benchmarks" / "results" / "lab04_training.json"
 
 
-def keras_nets() -> dict[str, keras.Model]:
-    def block(filters: int) -> keras.Sequential:
-        return keras.Sequential([layers.Conv2D(filters, 3, use_bias=False), layers.BatchNormalization(),
-                                 layers.ReLU(), layers.Dropout(0.1)])
-
-    def net(first: list[Any], second: list[Any], third: list[Any], drop: list[Any]) -> keras.Sequential:
-        return keras.Sequential([keras.Input((28, 28, 1)), *first, layers.MaxPooling2D(2), *second,
-                                 layers.MaxPooling2D(2), *third, layers.Flatten(),
-                                 layers.Dense(64, activation="relu"), *drop, layers.Dense(10)])
-
-    conv = [layers.Conv2D(32, 3, activation="relu")]
-    return {
-        "cnn": net(conv, [layers.Conv2D(64, 3, activation="relu")], [layers.Conv2D(64, 3, activation="relu")], []),
-        "bn": net([block(32)], [block(64)], [block(64)], [layers.Dropout(0.5)]),
-        "separable": net([layers.Conv2D(32, 3, activation="relu")], [layers.SeparableConv2D(64, 3, activation="relu")],
-                         [layers.SeparableConv2D(64, 3, activation="relu")], []),
-    }
+VARIANTS = ("plain", "bn", "separable")
 
 
-def torch_nets() -> dict[str, nn.Module]:
-    def block(c_in: int, filters: int) -> nn.Sequential:
-        return nn.Sequential(nn.Conv2d(c_in, filters, 3, bias=False), nn.BatchNorm2d(filters), nn.ReLU(), nn.Dropout(0.1))
-
-    def separable(c_in: int, filters: int) -> nn.Sequential:
-        return nn.Sequential(nn.Conv2d(c_in, c_in, 3, groups=c_in, bias=False), nn.Conv2d(c_in, filters, 1))
-
-    def net(first: nn.Module, second: nn.Module, third: nn.Module, drop: list[nn.Module]) -> nn.Sequential:
-        return nn.Sequential(first, nn.MaxPool2d(2), second, nn.MaxPool2d(2), third, nn.Flatten(),
-                             nn.Linear(576, 64), nn.ReLU(), *drop, nn.Linear(64, 10))
-
-    return {
-        "cnn": net(nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU()), nn.Sequential(nn.Conv2d(32, 64, 3), nn.ReLU()),
-                   nn.Sequential(nn.Conv2d(64, 64, 3), nn.ReLU()), []),
-        "bn": net(block(1, 32), block(32, 64), block(64, 64), [nn.Dropout(0.5)]),
-        "separable": net(nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU()), separable(32, 64), separable(64, 64), []),
-    }
+def nets(variant: str) -> tuple[Any, nn.Module]:
+    """The lab's network or one of its variants in (Keras, PyTorch), blocks nested as the lab
+    nests them."""
+    return mnist_nets(keras, variant, nested=True)
 
 
 def test_the_networks_of_the_lab_have_the_stated_sizes_and_counts() -> None:
     """The three networks of the lab in both frameworks: the feature maps 26/13/11/5/3, and
     the counts the hidden tests expect (93,322; 93,482 trainable; 45,034)."""
     expected = hidden_tests("lab04")
-    counts = {"cnn": expected.CNN, "bn": expected.BN_CNN, "separable": expected.SEPARABLE_CNN}
-    assert counts == {"cnn": 93_322, "bn": 93_482, "separable": 45_034}
-    for name, model in keras_nets().items():
-        assert feature_map_sizes(model) == MAPS, f"Keras {name}"
-        trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
-        assert trainable == counts[name], f"Keras {name}"
-    assert keras_nets()["bn"].count_params() == 93_802  # + the moving means and variances
-    for name, model in torch_nets().items():
-        assert feature_map_sizes(model) == MAPS, f"PyTorch {name}"
-        assert sum(p.numel() for p in model.parameters()) == counts[name], f"PyTorch {name}"
+    counts = {"plain": expected.CNN, "bn": expected.BN_CNN, "separable": expected.SEPARABLE_CNN}
+    assert counts == {"plain": 93_322, "bn": 93_482, "separable": 45_034}
+    for variant in VARIANTS:
+        keras_net, torch_net = nets(variant)
+        assert feature_map_sizes(keras_net) == MAPS, f"Keras {variant}"
+        trainable = sum(int(np.prod(w.shape)) for w in keras_net.trainable_weights)
+        assert trainable == counts[variant], f"Keras {variant}"
+        assert feature_map_sizes(torch_net) == MAPS, f"PyTorch {variant}"
+        assert sum(p.numel() for p in torch_net.parameters()) == counts[variant], f"PyTorch {variant}"
+    assert nets("bn")[0].count_params() == 93_802  # + the moving means and variances
 
 
 def _size(h: int, w: int) -> Any:
@@ -129,7 +101,7 @@ def test_feature_map_sizes_agree_with_the_arithmetic_on_random_stacks() -> None:
 
 def test_feature_map_sizes_leaves_the_model_as_it_was() -> None:
     """No batch-norm statistic moves, and a PyTorch model keeps its mode."""
-    model = torch_nets()["bn"]
+    kmodel, model = nets("bn")
     model.train()
     before = [b.clone() for b in model.buffers()]
     feature_map_sizes(model)
@@ -137,7 +109,6 @@ def test_feature_map_sizes_leaves_the_model_as_it_was() -> None:
     model.eval()
     feature_map_sizes(model)
     assert not model.training
-    kmodel = keras_nets()["bn"]
     before_k = [w.numpy() for w in kmodel.non_trainable_weights]
     feature_map_sizes(kmodel)
     assert all(np.array_equal(a, b.numpy()) for a, b in zip(before_k, kmodel.non_trainable_weights))
@@ -162,7 +133,7 @@ def test_the_quiz_bank_agrees_with_the_frameworks() -> None:
     bn.build((None, 4, 4, 32))
     assert questions["bn-keras-params"].data["answer"] == bn.count_params() == 128
     assert sum(p.numel() for p in nn.BatchNorm2d(32).parameters()) == 64
-    assert questions["separable-net"].data["answer"] == keras_nets()["separable"].count_params()
+    assert questions["separable-net"].data["answer"] == nets("separable")[0].count_params()
     assert right_option("bn-block-order") == "convolution → batch norm → ReLU → dropout"
     assert right_option("not-on-the-list") == "COCO"
 
