@@ -32,8 +32,10 @@ def test_every_table_has_every_language() -> None:
     from dlcourse.text_ch02 import t as t2
     from dlcourse.text_ch03 import t as t3
     from dlcourse.text_ch04 import t as t4
+    from dlcourse.text_ch05 import t as t5
+    from dlcourse.text_ch05_deck import t as t5_deck
 
-    for table in (TEXTS, LAB, DEVICE, EXPLORER, MESSAGES, SELFCHECK, t, t2, t3, t4):
+    for table in (TEXTS, LAB, DEVICE, EXPLORER, MESSAGES, SELFCHECK, t, t2, t3, t4, t5, t5_deck):
         assert isinstance(table, Texts)
         assert all(set(by_lang) == set(LANGS) for by_lang in table.values())
     with pytest.raises(ValueError, match="lacks"):
