@@ -4,7 +4,7 @@
 offline MNIST training images (seeded, one thread, so a rerun on the same wheel gives the
 same file), measures it on the 1,000 offline test images, and writes
 dlcourse/weights/mnist_gap_cnn.npz and its record (.json: SHA-256, data, epochs,
-accuracy). ``--out DIR`` writes them elsewhere (the tests do). About half a minute on two
+accuracy). ``--out DIR`` writes them elsewhere (the tests do). About 15 s on two
 CPU cores. The official MNIST test set is not used.
 """
 

@@ -105,7 +105,8 @@ def build(framework: str) -> Any:
             if i < 3:
                 modules.append((f"pool{i}", nn.MaxPool2d(2)))
         modules += [("gap", nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten())), ("logits", nn.Linear(64, 10))]
-        return nn.Sequential(OrderedDict(modules))
+        network = nn.Sequential(OrderedDict(modules))
+        return network
     raise ValueError(f"framework must be 'keras' or 'torch', not {framework!r}")
 
 
