@@ -51,6 +51,24 @@ class Run:
     seconds: float = 0.0
 
 
+NAME_LIMIT = 120  # a file name may have 255 bytes; leave room for the date and the folder's tools
+
+
+def report_name(command: str, assignments: list[str]) -> str:
+    """``autograde-lab01_en-lab01_hu``; for a whole course's assignments, which would pass
+    the file system's limit on a name, the first and last and how many in all.
+
+    >>> report_name("autograde", ["lab01_en", "lab01_hu"])
+    'autograde-lab01_en-lab01_hu'
+    >>> report_name("autograde", [f"lab{i:02d}_torch_hu" for i in range(1, 20)])
+    'autograde-lab01_torch_hu-to-lab19_torch_hu-19-assignments'
+    """
+    name = f"{command}-{'-'.join(assignments)}"
+    if len(name) <= NAME_LIMIT:
+        return name
+    return f"{command}-{assignments[0]}-to-{assignments[-1]}-{len(assignments)}-assignments"
+
+
 def nbgrader(course: Course, *args: str) -> subprocess.CompletedProcess:
     """Run the real nbgrader command line in the course."""
     command = [sys.executable, "-m", "nbgrader", *args, "--log-level=WARN",
@@ -235,7 +253,7 @@ def autograde(course: Course, assignments: list[str], settings: Settings,
         run.problems = check_recorded(course.db_url, course.course_id, run.results,
                                       {a: t.max_scores for a, t in templates.items()})
         rows = [_row(r, templates[r.assignment], course) for r in run.results]
-        run.report = write_report(course.reports, f"autograde-{'-'.join(assignments)}", rows, COLUMNS)
+        run.report = write_report(course.reports, report_name("autograde", assignments), rows, COLUMNS)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         course.protect_student_data()  # also what this run created (a new gradebook.db)
