@@ -1,5 +1,5 @@
 """Runs a training lab's real source notebook (solutions filled in) in a real kernel, for
-the training benchmarks (lab02_training.py, lab04_training.py).
+the training benchmarks (lab02_training.py, lab04_training.py, lab06_transfer.py).
 
 The mode switch ``FAST`` of the data cell is set to the mode measured; ``edits`` replace
 further pieces of the source (each must be there, so a changed notebook fails loudly);
@@ -41,6 +41,17 @@ def run_lab(assignment: str, fast: bool, evaluate: str, edits: tuple[tuple[str, 
     nb.cells = [c for c in nb.cells if c.metadata.get("dlcourse", {}).get("template") not in ("quiz", "selfcheck")]
     training = next(i for i, c in enumerate(nb.cells) if "EPOCHS = " in c.source)
     started = time.perf_counter()
+    seconds = execute_timed(nb)
+    line = next(line for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+                for line in str(o.get("text", "")).splitlines() if line.startswith("@@result"))
+    result: dict[str, Any] = json.loads(line.split(" ", 1)[1])
+    result["train_seconds"] = seconds[training]
+    result["notebook_seconds"] = time.perf_counter() - started
+    return result
+
+
+def execute_timed(nb: Any) -> dict[int, float]:
+    """Run the notebook in a real kernel in the course's folder; the seconds of each cell."""
     client = NotebookClient(nb, timeout=3600, resources={"metadata": {"path": str(ROOT)}})
     seconds: dict[int, float] = {}
     original = client.async_execute_cell
@@ -54,12 +65,7 @@ def run_lab(assignment: str, fast: bool, evaluate: str, edits: tuple[tuple[str, 
 
     client.async_execute_cell = timed  # type: ignore[method-assign]
     client.execute()
-    line = next(line for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
-                for line in str(o.get("text", "")).splitlines() if line.startswith("@@result"))
-    result: dict[str, Any] = json.loads(line.split(" ", 1)[1])
-    result["train_seconds"] = seconds[training]
-    result["notebook_seconds"] = time.perf_counter() - started
-    return result
+    return seconds
 
 
 def machine() -> str:

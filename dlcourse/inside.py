@@ -19,19 +19,20 @@ outputs. Its layers have the same names in both frameworks (:data:`LAYERS`), so 
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from . import checkpoint
+from .checkpoint import CheckpointError, sha256  # noqa: F401  (the tests and the script use them from here)
 from .text import Texts
 
-WEIGHTS = Path(__file__).parent / "weights"
+WEIGHTS = checkpoint.WEIGHTS
 CHECKPOINT = WEIGHTS / "mnist_gap_cnn.npz"
 RECORD = WEIGHTS / "mnist_gap_cnn.json"
 MAKE = "python -m coursetools.make_checkpoint"
+WHAT = {"hu": "betanított hálója", "en": "trained network"}
 LAYERS = ("conv1", "relu1", "pool1", "conv2", "relu2", "pool2", "conv3", "relu3", "gap", "logits")
 CONVS = (("conv1", 1, 32), ("conv2", 32, 64), ("conv3", 64, 64))  # name, input channels, filters
 
@@ -40,45 +41,19 @@ TEXT = Texts({
                      "tanítóképen tanítva; pontossága {test:,} offline tesztképen {accuracy:.1%}.",
                "en": "The course's trained network ({framework}): {file} (SHA-256 {digest}…), trained on {train:,} "
                      "offline training images; {accuracy:.1%} on {test:,} offline test images."},
-    "missing": {"hu": "Hiányzik a kurzus betanított hálója: {file}. Telepítsd újra a kurzus csomagját, vagy "
-                      "tanítsd be újra: {make}",
-                "en": "The course's trained network is missing: {file}. Reinstall the course package, or train "
-                      "it again: {make}"},
-    "hash": {"hu": "A {file} SHA-256 ellenőrzőösszege {found}, nem a feljegyzett {expected}: a fájl sérült, vagy kicserélték. "
-                   "Telepítsd újra a kurzus csomagját, vagy tanítsd be újra a hálót: {make}",
-             "en": "The SHA-256 hash of {file} is {found}, not the recorded {expected}: the file is damaged or "
-                   "was replaced. Reinstall the course package, or train the network again: {make}"},
 })
-
-
-class CheckpointError(RuntimeError):
-    """The checkpoint is missing or is not the file its record describes."""
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def record(lang: str | None = None, path: Path = CHECKPOINT) -> dict[str, Any]:
     """What the training script recorded about the checkpoint (hash, data, accuracy), after
     checking that ``path`` is that file."""
-    record_file = path.with_suffix(".json")
-    if not path.exists() or not record_file.exists():
-        missing = path if not path.exists() else record_file
-        raise CheckpointError(TEXT("missing", lang, file=missing, make=MAKE))
-    saved = json.loads(record_file.read_text(encoding="utf-8"))
-    found = sha256(path)
-    if found != saved["sha256"]:
-        raise CheckpointError(TEXT("hash", lang, file=path, found=found, expected=saved["sha256"], make=MAKE))
-    return saved
+    return checkpoint.record(path, WHAT, MAKE, lang)
 
 
 def weights(lang: str | None = None, path: Path = CHECKPOINT) -> dict[str, np.ndarray]:
     """The checkpoint's arrays in PyTorch's layout (``conv1.weight`` is (32, 1, 3, 3)),
     after the hash check."""
-    record(lang, path)
-    with np.load(path) as archive:
-        return {name: archive[name] for name in archive.files}
+    return checkpoint.weights(path, WHAT, MAKE, lang)
 
 
 def build(framework: str) -> Any:
