@@ -79,7 +79,6 @@ class Backbone:
     preprocess: Callable[[np.ndarray], Any]  # uint8 images (N, H, W, C) -> the model's input
     blocks: list[Any]  # from the bottom up: Keras lists of layers, PyTorch modules
     features: int  # channels of the feature map
-    name: str
     source: str  # "online" or "offline"
     image_size: int  # the side of the images load_images gives
     settings: Settings = field(repr=False)
@@ -257,13 +256,13 @@ def online_backbone(framework: str, pretrained: bool = True) -> Backbone:
         model = keras.applications.MobileNetV2(input_shape=(160, 160, 3), include_top=False,
                                                weights="imagenet" if pretrained else None)
         return Backbone("keras", model, keras.applications.mobilenet_v2.preprocess_input, _keras_blocks(model),
-                        1280, "MobileNetV2", "online", 160, ONLINE)
+                        1280, "online", 160, ONLINE)
     import torchvision
 
     weights = torchvision.models.MobileNet_V2_Weights.IMAGENET1K_V1
     features = torchvision.models.mobilenet_v2(weights=weights if pretrained else None).features.eval()
     return Backbone("torch", features, _torch_preprocess(weights.transforms()), list(features.children()),
-                    1280, "MobileNetV2", "online", 256, ONLINE)
+                    1280, "online", 256, ONLINE)
 
 
 def offline_backbone(framework: str, pretrained: bool = True, lang: str | None = None,
@@ -276,7 +275,7 @@ def offline_backbone(framework: str, pretrained: bool = True, lang: str | None =
     if framework == "torch":
         model.eval()  # as torchvision's models come: a prediction uses the learned statistics
     return Backbone(framework, model, digit_preprocess(framework, saved["mean"], saved["std"]), blocks,
-                    BLOCKS[-1], "digit CNN", "offline", 28, OFFLINE)
+                    BLOCKS[-1], "offline", 28, OFFLINE)
 
 
 def load_backbone(framework: str, source: str = "auto", pretrained: bool = True, lang: str | None = None,
