@@ -19,7 +19,7 @@ import statistics
 from typing import Any
 
 import nbformat
-from lab_notebook import ROOT, execute_timed, machine
+from lab_notebook import ROOT, execute_timed, machine, printed_result
 
 SEEDS = (0, 1, 2)
 OUT = ROOT / "benchmarks" / "results" / "lab06_transfer.json"
@@ -44,9 +44,7 @@ def run(track: str, seed: int) -> dict[str, Any]:
     nb.cells.append(nbformat.v4.new_code_cell(RESULT))
     timed = {stage: next(i for i, c in enumerate(nb.cells) if marker in c.source) for stage, marker in CELLS.items()}
     seconds = execute_timed(nb)
-    line = next(line for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
-                for line in str(o.get("text", "")).splitlines() if line.startswith("@@result"))
-    result: dict[str, Any] = json.loads(line.split(" ", 1)[1])
+    result = printed_result(nb)
     return {"framework": track, "seed": seed, **result,
             "seconds": {stage: round(seconds[i], 2) for stage, i in timed.items()}}
 

@@ -1,5 +1,6 @@
 """Runs a training lab's real source notebook (solutions filled in) in a real kernel, for
-the training benchmarks (lab02_training.py, lab04_training.py, lab06_transfer.py).
+the training benchmarks (lab02_training.py, lab04_training.py, lab06_transfer.py,
+lab07_conv1d.py).
 
 The mode switch ``FAST`` of the data cell is set to the mode measured; ``edits`` replace
 further pieces of the source (each must be there, so a changed notebook fails loudly);
@@ -42,11 +43,17 @@ def run_lab(assignment: str, fast: bool, evaluate: str, edits: tuple[tuple[str, 
     training = next(i for i, c in enumerate(nb.cells) if "EPOCHS = " in c.source)
     started = time.perf_counter()
     seconds = execute_timed(nb)
+    result = printed_result(nb)
+    result["train_seconds"] = seconds[training]
+    result["notebook_seconds"] = time.perf_counter() - started
+    return result
+
+
+def printed_result(nb: Any) -> dict[str, Any]:
+    """The JSON of the executed notebook's ``@@result {json}`` line."""
     line = next(line for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
                 for line in str(o.get("text", "")).splitlines() if line.startswith("@@result"))
     result: dict[str, Any] = json.loads(line.split(" ", 1)[1])
-    result["train_seconds"] = seconds[training]
-    result["notebook_seconds"] = time.perf_counter() - started
     return result
 
 

@@ -2,7 +2,7 @@
 and dilation of a layer, and what they do to one axis of its input.
 
 In a notebook, ``explore()`` shows it with ipywidgets; on a book page the ``conv-explorer``
-directive (coursetools/sphinxext/conv_explorer.py) shows the same explorer with no kernel,
+directive (coursetools/sphinxext/explorers.py) shows the same explorer with no kernel,
 drawn by coursetools/sphinxext/static/conv-explorer.js from the strings of :data:`TEXT`
 and the settings of :func:`page_config`. The script mirrors :func:`render` (same markup,
 same classes, same ``data-taps``), and a browser test checks the two agree.

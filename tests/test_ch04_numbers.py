@@ -16,14 +16,11 @@ solutions or hidden tests.
 
 from __future__ import annotations
 
-import contextlib
 import gc
-import io
 import json
 import os
 import re
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -46,6 +43,7 @@ from coursetools.number_audit import (
 )
 from coursetools.numbers import numbers
 from tests.grading_cases import hidden_tests
+from tests.page_code import run_cells
 from tests.test_lab_grading import solution_lines
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -402,20 +400,6 @@ def test_the_mnist_network_and_its_variants(keras) -> None:  # type: ignore[no-u
 
 # --- The pages' code, their links, the text module ------------------------------------------------
 
-def run_cells(path: Path) -> str:
-    """Run every code cell of a page (as the build does) and return what it printed."""
-    import matplotlib
-
-    from coursetools.sources import read_notebook
-
-    matplotlib.use("Agg")
-    namespace: dict[str, Any] = {}
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        for cell in read_notebook(path).cells:
-            if cell.cell_type == "code":
-                exec(cell.source, namespace)
-    return out.getvalue()
 
 
 def test_the_pages_code_runs_and_prints_what_the_prose_says(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,12 +14,9 @@ solutions or hidden tests.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import re
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -40,6 +37,7 @@ from coursetools.number_audit import (
     pages_of,
     quoted,
 )
+from tests.page_code import run_cells
 from tests.test_lab_grading import solution_lines
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -256,23 +254,6 @@ def test_the_directed_noise_flips_the_prediction() -> None:
 
 # --- The pages' own code -------------------------------------------------------------------------
 
-def run_cells(path: Path) -> str:
-    """Run every code cell of a page (as the build does) and return what it printed."""
-    import matplotlib
-
-    from coursetools.sources import read_notebook
-
-    matplotlib.use("Agg")
-    namespace: dict[str, Any] = {}
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        for cell in read_notebook(path).cells:
-            if cell.cell_type == "code":
-                exec(cell.source, namespace)
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
-    return out.getvalue()
 
 
 def test_the_pages_code_runs_and_prints_what_the_prose_says(monkeypatch: pytest.MonkeyPatch) -> None:

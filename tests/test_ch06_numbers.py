@@ -17,9 +17,7 @@ solutions or hidden tests.
 
 from __future__ import annotations
 
-import contextlib
 import inspect
-import io
 import json
 import math
 import os
@@ -28,7 +26,6 @@ import statistics
 import subprocess
 import sys
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -47,6 +44,7 @@ from coursetools.number_audit import (
     pages_of,
     quoted,
 )
+from tests.page_code import run_cells
 from tests.test_lab_grading import solution_lines
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -534,23 +532,6 @@ def benchmark_figures() -> list[Figure]:
 
 # --- The pages' own code -------------------------------------------------------------------------
 
-def run_cells(path: Path, replace: tuple[str, str] | None = None) -> str:
-    """Run every code cell of a page (as the build does) and return what it printed."""
-    import matplotlib
-
-    from coursetools.sources import read_notebook
-
-    matplotlib.use("Agg")
-    namespace: dict[str, Any] = {}
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        for cell in read_notebook(path).cells:
-            if cell.cell_type == "code":
-                exec(cell.source if replace is None else cell.source.replace(*replace), namespace)
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
-    return out.getvalue()
 
 
 def test_the_transfer_pages_code_runs_and_prints_what_the_prose_says(monkeypatch: pytest.MonkeyPatch) -> None:

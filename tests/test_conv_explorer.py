@@ -18,7 +18,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from coursetools.config import ROOT
-from coursetools.sphinxext.conv_explorer import render as directive_html
+from coursetools.sphinxext.explorers import render as directive_html
 from dlcourse.cnn import conv_out, effective_kernel
 from dlcourse.cnn_explorer import MAX_ROWS, SLIDERS, TEXT, explore, footprints, page_config, render
 
@@ -169,7 +169,7 @@ def test_the_hungarian_strings_follow_the_glossary_and_the_spell_checker() -> No
 
 def test_the_page_gets_the_same_strings_and_sliders() -> None:
     for lang in ("hu", "en"):
-        soup = BeautifulSoup(directive_html(lang), "html.parser")
+        soup = BeautifulSoup(directive_html("conv-explorer", lang), "html.parser")
         box = soup.select_one("div.conv-explorer")
         assert box is not None and box["lang"] == lang
         config = json.loads(box.select_one("script.conv-explorer-config").string)
@@ -216,7 +216,7 @@ def test_the_explorer_gives_no_lab_solution_away() -> None:
 
     secrets = {line for a in assignments() for line in solution_lines(ROOT / "labs" / a / f"{a}.ipynb")}
     assert len(secrets) > 20
-    for path in (ROOT / "dlcourse" / "cnn_explorer.py", ROOT / "coursetools" / "sphinxext" / "conv_explorer.py",
+    for path in (ROOT / "dlcourse" / "cnn_explorer.py", ROOT / "coursetools" / "sphinxext" / "explorers.py",
                  ROOT / "coursetools" / "sphinxext" / "static" / "conv-explorer.js"):
         text = path.read_text(encoding="utf-8")
         assert not [s for s in secrets if s in text], path

@@ -14,8 +14,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from . import (
-    conv_explorer,
     course_map,
+    explorers,
     glossary,
     hu_locale,
     hu_search,
@@ -45,8 +45,10 @@ def set_fingerprint(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    for part in (quiz, lab, course_map, conv_explorer, glossary, langswitch, hu_locale, hu_search,
-                 offline, sidebar_toggles):
+    # The explorers before offline: its html-page-context handler replaces the page's
+    # script list, so a script added to a page after it would be lost.
+    for part in (quiz, lab, course_map, explorers, glossary, langswitch, hu_locale, hu_search, offline,
+                 sidebar_toggles):
         part.setup(app)
     # Sphinx rebuilds every page when a config value changes; without this, an edited
     # quiz.js or catalog would not reach a book whose pages did not change.

@@ -1,5 +1,5 @@
 /* Chapter 3's convolution explorer on a book page, with no kernel: the conv-explorer
-   directive (coursetools/sphinxext/conv_explorer.py) writes a container holding the
+   directive (coursetools/sphinxext/explorers.py) writes a container holding the
    page language's strings and the sliders as JSON (from dlcourse/cnn_explorer.py, the
    one source); this script adds the sliders and draws what dlcourse.cnn_explorer.render
    draws in a notebook: the same markup, classes, numbers and data-taps.
