@@ -98,7 +98,7 @@ def n_windows(n: int, m: int, s: int = 1, horizon: int = 0) -> int:
     target ``horizon`` steps after it: ⌊(n−m−h)/s⌋+1, or 0 when not even one fits."""
     _check(m, s, horizon)
     room = n - m - horizon
-    return room // s + 1 if room >= 0 else 0
+    return 0 if room < 0 else 1 + room // s
 
 
 def window_starts(n: int, m: int, s: int = 1, horizon: int = 0) -> list[int]:

@@ -56,7 +56,7 @@ def g7_run(_g7_model, _g7_x):
         return _g7_np.asarray(_g7_model(_g7_input(_g7_model, _g7_x), training=False), dtype="float64")
     import torch
     _g7_model.eval()
-    with torch.no_grad():
+    with torch.inference_mode():
         _g7_out = _g7_model(_g7_input(_g7_model, _g7_x)).numpy().astype("float64")
     return _g7_out.transpose(0, 2, 1) if _g7_out.ndim == 3 else _g7_out
 

@@ -1,4 +1,5 @@
-"""The helper package: light to import, and device detection with the real frameworks."""
+"""The helper package: light to import, no lab's answer in it, and device detection with the
+real frameworks."""
 
 from __future__ import annotations
 
@@ -15,6 +16,22 @@ def test_import_is_light() -> None:
             "print(sorted(m for m in ('torch', 'tensorflow', 'keras', 'ipywidgets') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_no_source_of_the_package_holds_a_lab_solution() -> None:
+    """Students install dlcourse, so no line of any lab's solutions or hidden tests may be in
+    it (tests/test_book_build.py checks the published wheel too, but only after the build)."""
+    from coursetools.config import ROOT
+    from coursetools.release import assignments
+
+    from .test_lab_grading import solution_lines
+
+    secrets = {line for a in assignments() for line in solution_lines(ROOT / "labs" / a / f"{a}.ipynb")}
+    assert len(secrets) > 100
+    for path in sorted((ROOT / "dlcourse").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        leaked = sorted(s for s in secrets if s in text)
+        assert not leaked, f"{path.relative_to(ROOT)}: {leaked[:3]}"
 
 
 @pytest.mark.parametrize("framework", ["torch", "keras"])
