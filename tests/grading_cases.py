@@ -209,6 +209,19 @@ def _sys_exit(nb: Notebook) -> None:
     set_source(nb, "sse", "def sse(y, y_hat):\n    import sys\n    sys.exit(1)\n")
 
 
+def _wrong_then_exit(nb: Notebook) -> None:
+    """An answer only the hidden test catches, then a last cell that kills the kernel: the
+    restart replays the cells before it, and the hidden test's verdict must survive that."""
+    set_source(nb, "sse", "def sse(y, y_hat):\n    return 0.24  # the visible test's value\n")
+    nb["cells"].append(code_cell(nb, "import os\nos._exit(1)"))
+
+
+def _exit_in_hidden_call(nb: Notebook) -> None:
+    """Right on the visible test's example, the kernel killed on any other input: only the
+    grader's own call of sse dies, and its restart must not erase that verdict."""
+    replace_in(nb, "sse", "diff = np.asarray", "if len(y) != 3:\n        import os\n        os._exit(1)\n    diff = np.asarray")
+
+
 def _tf_noise(nb: Notebook) -> None:
     set_source(nb, "sse", (
         "def sse(y, y_hat):\n"
@@ -326,6 +339,10 @@ def hostile_cases(assignment: str = FIXTURE) -> dict[str, Case]:
         "os_exit_in_graded_function": case("EXI002", edited(lambda nb: set_source(
             nb, "sse", "def sse(y, y_hat):\n    import os\n    os._exit(1)\n"), device=True),
             lost={"test_sse"}, review=True, events=("kernel restarted",)),
+        "os_exit_after_a_wrong_answer": case("EXI004", edited(_wrong_then_exit), lost={"test_sse"},
+                                             review=True, events=("kernel restarted",)),
+        "os_exit_in_a_hidden_call": case("EXI005", edited(_exit_in_hidden_call), lost={"test_sse"},
+                                         review=True, events=("test_sse: KernelDiedError",)),
         "kernel_kills_itself": case("EXI003", edited(lambda nb: insert_after(
             nb, "predict", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")),
             review=True, events=("kernel restarted",)),

@@ -240,14 +240,18 @@ class SandboxedExecute(Execute):
         self._kernel_side_sent = False
         run_sync(self.kc.wait_for_ready)(timeout=self.startup_timeout)
         for earlier in range(index + 1 if replay_through else index):
-            before = self.nb.cells[earlier]
-            if before.cell_type != "code" or earlier in self._skip_on_replay:
+            graded = self.nb.cells[earlier]
+            if graded.cell_type != "code" or earlier in self._skip_on_replay:
                 continue
             try:
-                self._run(copy.deepcopy(before), earlier, store_history=False)
+                self._run(copy.deepcopy(graded), earlier, store_history=False)
             except (DeadKernelError, CellTimeoutError):
                 self._give_up()
                 return
+            finally:
+                # nbclient stores the cell it ran in the notebook: put back the graded one,
+                # with its first outputs and the hidden tests' verdicts, not the replay's.
+                self.nb.cells[earlier] = graded
 
     def _give_up(self) -> None:
         self._given_up = True
