@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -79,8 +80,15 @@ def check_sources() -> None:
 
 
 # The book's kernels draw figures as SVG: sharp at any zoom, and the text of a figure
-# stays in the file (a test reads it). IPython reads this from $IPYTHONDIR.
-KERNEL_CONFIG = 'c.InlineBackend.figure_formats = {"svg"}\n'
+# stays in the file (a test reads it). What a kernel process writes to its own stderr
+# outside the cells (its start-up warnings, messages as it exits) goes to a log of its own,
+# so that the build log holds Sphinx's words only. IPython reads this from $IPYTHONDIR.
+KERNEL_CONFIG = """\
+c.InlineBackend.figure_formats = {"svg"}
+import os
+if os.environ.get("COURSE_KERNEL_LOG"):
+    os.dup2(os.open(os.environ["COURSE_KERNEL_LOG"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644), 2)
+"""
 
 
 def book_kernel_env(lang: str) -> dict[str, str]:
@@ -90,7 +98,8 @@ def book_kernel_env(lang: str) -> dict[str, str]:
     config.parent.mkdir(parents=True, exist_ok=True)
     if not config.exists() or config.read_text(encoding="utf-8") != KERNEL_CONFIG:
         config.write_text(KERNEL_CONFIG, encoding="utf-8")
-    return {**kernel_env(lang), "IPYTHONDIR": str(ipython)}
+    log = BUILD / "book" / lang / "kernels.log"
+    return {**kernel_env(lang), "IPYTHONDIR": str(ipython), "COURSE_KERNEL_LOG": str(log)}
 
 
 def build_book(lang: str) -> Path:
@@ -107,7 +116,9 @@ def build_book(lang: str) -> Path:
         "--config", str(config_path), "--toc", str(BOOK / lang / "_toc.yml"),
         "--path-output", str(out), "--builder", "html", "-W", "-n", "--keep-going",
     ]
-    result = subprocess.run(command, cwd=ROOT, env=book_kernel_env(lang), capture_output=True, text=True)
+    env = book_kernel_env(lang)
+    Path(env["COURSE_KERNEL_LOG"]).write_text("", encoding="utf-8")
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     log = out / "build.log"
     log.write_text(result.stdout + result.stderr, encoding="utf-8")
     if result.returncode != 0:
@@ -115,7 +126,8 @@ def build_book(lang: str) -> Path:
         raise BuildError(
             f"the {lang} book failed to build (warnings count as errors).\n"
             f"{_tail(result.stdout + result.stderr)}\n"
-            f"Full log: {log}" + (f"\nCell execution reports: {reports}" if reports.exists() else "")
+            f"Full log: {log}\nThe kernels' own messages: {env['COURSE_KERNEL_LOG']}"
+            + (f"\nCell execution reports: {reports}" if reports.exists() else "")
         )
     return out / "_build" / "html"
 
@@ -182,7 +194,10 @@ def build(langs: tuple[str, ...] = LANGS) -> Path:
     check_sources()
     labs = release.release()
     vendor(BOOK_STATIC, ("mathjax",))
-    html = {lang: build_book(lang) for lang in langs}
+    # The languages build side by side: each Sphinx and its one kernel at a time keep
+    # about one core busy.
+    with ThreadPoolExecutor(len(langs)) as pool:
+        html = dict(zip(langs, pool.map(build_book, langs)))
     slides = {lang: build_lectures(lang) for lang in langs}
     return assemble(html, slides, labs)
 
