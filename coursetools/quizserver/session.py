@@ -253,9 +253,10 @@ class Session:
         value = valid_response(round_.question, response, player.lang)
         params = self.params(round_.question, player)
         correct = round_.question.check(value, player.lang, params)
-        answer = Answer(
-            value, correct, points_for(correct, elapsed, round_.seconds), round(elapsed * 1000)
-        )
+        # The points come from the milliseconds that are stored, so that the record (and
+        # its CSV) gives the same points when scored again.
+        elapsed_ms = round(elapsed * 1000)
+        answer = Answer(value, correct, points_for(correct, elapsed_ms / 1000, round_.seconds), elapsed_ms)
         # Stored before the student is told it was received: a crash loses nothing.
         self.store.add_answer(
             number, player.id, value, params, correct, answer.points, answer.elapsed_ms
